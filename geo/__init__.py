@@ -1,0 +1,1 @@
+"""Nachbarschaftskarte Niedersachsen: meeting places, counselling offices and coverage analysis."""

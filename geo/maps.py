@@ -1,0 +1,191 @@
+"""Folium maps built from frames: return HTML parts for a page template, write no files.
+
+Folium normally links Leaflet, jQuery and Bootstrap from CDNs. Our pages load nothing from
+other hosts, so every map here is built with the app's own copy of Leaflet and without the
+unused plugins. Text that ends up in HTML is escaped here, before folium sees it: folium's
+tooltips insert property values with ``innerHTML``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.schema import AGS, AREA_KM2, KREIS, NAME, POPULATION
+
+__all__ = [
+    "DENSITY_BINS",
+    "DENSITY_COLOURS",
+    "MapParts",
+    "attribution_html",
+    "density_class",
+    "gemeinden_map",
+]
+
+# Residents per km²: class edges and colours (ColorBrewer YlOrRd, colour-blind safe).
+DENSITY_BINS: tuple[float, ...] = (0, 50, 100, 150, 250, 500, 1000, 2000)
+DENSITY_COLOURS: tuple[str, ...] = (
+    "#ffffcc",
+    "#ffeda0",
+    "#fed976",
+    "#feb24c",
+    "#fd8d3c",
+    "#fc4e2a",
+    "#e31a1c",
+    "#b10026",
+)
+NO_DATA_COLOUR = "#cccccc"
+
+NI_BOUNDS = [[51.29, 6.65], [53.90, 11.60]]  # south-west and north-east corner of the state
+
+# Required attribution: BKG asks for a link to bkg.bund.de; dl-de/by-2-0 for both sources.
+ATTRIBUTION_PARTS: tuple[tuple[str, str | None], ...] = (
+    ("© GeoBasis-DE / BKG 2016, 2022 (Daten verändert)", "https://www.bkg.bund.de"),
+    ("Zensus 2022, Zensus 2011: © Statistische Ämter des Bundes und der Länder", None),
+    ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0"),
+)
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The three pieces a page template places: ``<head>`` links, body HTML, and script."""
+
+    header: str
+    body: str
+    script: str
+
+
+class _LocalAssets(MacroElement):
+    """Attribution text for layers that are not tiles (folium only attributes tile layers)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def attribution_html(parts: Sequence[tuple[str, str | None]] = ATTRIBUTION_PARTS) -> str:
+    """Return the attribution as escaped HTML with links."""
+    out = []
+    for text, url in parts:
+        label = html.escape(text)
+        out.append(f'<a href="{html.escape(url)}">{label}</a>' if url else label)
+    return " | ".join(out)
+
+
+def density_class(density_per_km2: np.ndarray) -> np.ndarray:
+    """Return the index into `DENSITY_COLOURS` for each density (NaN gives -1)."""
+    values = np.asarray(density_per_km2, dtype=float)
+    idx = np.searchsorted(np.asarray(DENSITY_BINS[1:]), values, side="right")
+    return np.where(np.isnan(values), -1, idx)
+
+
+def _base_map(static_url: Callable[[str], str], tile_url: str, tile_attribution: str) -> folium.Map:
+    """A Leaflet map of Niedersachsen using the app's own Leaflet; tiles only if configured."""
+    fmap = folium.Map(location=[52.75, 9.2], zoom_start=7, tiles=None, control_scale=True)
+    fmap.default_js = [("leaflet", static_url("vendor/leaflet/leaflet.js"))]
+    fmap.default_css = [("leaflet_css", static_url("vendor/leaflet/leaflet.css"))]
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="Hintergrund").add_to(
+            fmap
+        )
+    fmap.fit_bounds(NI_BOUNDS)
+    return fmap
+
+
+def _legend_html(title: str) -> str:
+    rows = []
+    edges = [*DENSITY_BINS, None]
+    for colour, lo, hi in zip(DENSITY_COLOURS, edges[:-1], edges[1:], strict=True):
+        label = f"{lo:,.0f}–{hi:,.0f}".replace(",", ".") if hi else f"≥ {lo:,.0f}".replace(",", ".")
+        rows.append(
+            f'<li><span class="swatch" style="background:{colour}"></span>{html.escape(label)}</li>'
+        )
+    return (
+        f'<div class="legend" role="group" aria-label="{html.escape(title)}">'
+        f"<strong>{html.escape(title)}</strong><ul>{''.join(rows)}</ul></div>"
+    )
+
+
+def gemeinden_map(
+    gemeinden_web: gpd.GeoDataFrame,
+    static_url: Callable[[str], str],
+    tile_url: str = "",
+    tile_attribution: str = "",
+) -> MapParts:
+    """Build the statewide choropleth of population density.
+
+    Parameters
+    ----------
+    gemeinden_web : GeoDataFrame
+        Display geometry in EPSG:4326 with ``ags``, ``name``, ``kreis``, ``population``,
+        ``area_km2``.
+    static_url : callable
+        Maps a path below the app's ``static/`` folder to its URL.
+    tile_url, tile_attribution : str
+        Optional XYZ tile layer; none by default.
+
+    Returns
+    -------
+    MapParts
+        The map's head links, body and script, for a page template.
+    """
+    density = gemeinden_web[POPULATION] / gemeinden_web[AREA_KM2]
+    cls = density_class(density.to_numpy())
+    frame = gpd.GeoDataFrame(
+        {
+            AGS: gemeinden_web[AGS],
+            # Escaped here: folium's tooltip inserts these strings as HTML.
+            NAME: gemeinden_web[NAME].map(html.escape),
+            KREIS: gemeinden_web[KREIS].map(html.escape),
+            "einwohner": gemeinden_web[POPULATION].map(lambda v: f"{v:,}".replace(",", ".")),
+            "dichte": density.map(lambda v: f"{v:,.0f} / km²".replace(",", ".")),
+            "fill": [DENSITY_COLOURS[i] if i >= 0 else NO_DATA_COLOUR for i in cls],
+        },
+        geometry=gemeinden_web.geometry,
+        crs=gemeinden_web.crs,
+    )
+    fmap = _base_map(static_url, tile_url, tile_attribution)
+    folium.GeoJson(
+        frame.to_json(drop_id=True),
+        name="Gemeinden",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#555555",
+            "weight": 0.5,
+            "fillOpacity": 0.75,
+        },
+        highlight_function=lambda f: {"weight": 2.5, "color": "#1a1a1a"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=[NAME, AGS, KREIS, "einwohner", "dichte"],
+            aliases=["Gemeinde", "AGS", "Kreis", "Einwohner (2022)", "Dichte"],
+        ),
+        smooth_factor=0.5,
+    ).add_to(fmap)
+    fmap.add_child(_LocalAssets(attribution_html()))
+    fmap.get_root().html.add_child(Element(_legend_html("Einwohner je km² (Zensus 2022)")))
+    return _render_parts(fmap)
+
+
+def _render_parts(fmap: folium.Map) -> MapParts:
+    """Render a folium map into head, body and script strings."""
+    root = fmap.get_root()
+    root.render()  # renders children into header/html/script
+    return MapParts(
+        header=root.header.render(),
+        body=root.html.render(),
+        script=root.script.render(),
+    )

@@ -1,0 +1,134 @@
+"""Readers for the raw inputs in ``../shared/data`` (see its README): the build's only file access.
+
+Each reader returns a frame with the project's column names, in EPSG:25832 where it has
+geometry, restricted to Niedersachsen, and fails with a `RawDataError` naming the file when
+the file is missing or has an unexpected shape.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.schema import AGS, ANALYSIS_CRS, ARS, BEZ, KREIS, KREIS_ARS, NAME, POPULATION, STATE_PREFIX
+
+__all__ = [
+    "RawDataError",
+    "RawPaths",
+    "read_cells_2011",
+    "read_gemeinden_2016",
+    "read_kreise",
+    "read_outlines_2022",
+    "read_population_2022",
+    "read_quartiere",
+]
+
+
+class RawDataError(ValueError):
+    """A raw input file is missing or not shaped as its README describes."""
+
+
+class RawPaths:
+    """Where each raw input lives below the raw data directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.outlines_2022 = self.root / "boundaries/vg250_gem_20220515_simplified_de.zip"
+        self.gemeinden_2016 = self.root / "boundaries/vg250_gem_2016_niedersachsen.geojson"
+        self.kreise = self.root / "boundaries/kreise_20210101_niedersachsen.csv"
+        self.population_2022 = self.root / "population/zensus2022_1000A-0000_de_flat.csv"
+        self.cells_2011 = self.root / "population/zensus2011_1km_altersklassen_niedersachsen.csv"
+        self.quartiere = {
+            "03101000": self.root / "quartiere/braunschweig_stadtbezirke_osm.geojson",
+            "03403000": self.root / "quartiere/oldenburg_stadtteile_osm.geojson",
+        }
+
+    def check(self) -> None:
+        """Raise `RawDataError` listing every expected file that is missing."""
+        expected = [
+            self.outlines_2022,
+            self.gemeinden_2016,
+            self.kreise,
+            self.population_2022,
+            self.cells_2011,
+            *self.quartiere.values(),
+        ]
+        missing = [str(p) for p in expected if not p.is_file()]
+        if missing:
+            raise RawDataError("missing raw input files:\n  " + "\n  ".join(missing))
+
+
+def _require(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise RawDataError(f"{path}: missing columns {absent}; found {list(frame.columns)}")
+
+
+def read_outlines_2022(path: Path) -> gpd.GeoDataFrame:
+    """Simplified 2022 outlines of Niedersachsen (``ars`` + geometry), EPSG:25832."""
+    frame = gpd.read_file(f"zip://{path}")
+    _require(frame, ["ARS"], path)
+    frame = frame[frame["ARS"].str.startswith(STATE_PREFIX)]
+    return frame.rename(columns={"ARS": ARS})[[ARS, "geometry"]].to_crs(ANALYSIS_CRS)
+
+
+def read_gemeinden_2016(path: Path) -> gpd.GeoDataFrame:
+    """Full-resolution 2016 Gemeinden, land parts only (``GF == 4``), EPSG:25832."""
+    frame = gpd.read_file(path)
+    _require(frame, ["AGS", "GEN", "BEZ", "GF"], path)
+    land = frame[frame["GF"].astype(int) == 4]
+    return land.rename(columns={"AGS": "ags_2016", "GEN": "name_2016", "BEZ": "bez_2016"})[
+        ["ags_2016", "name_2016", "bez_2016", "geometry"]
+    ].to_crs(ANALYSIS_CRS)
+
+
+def read_kreise(path: Path) -> pd.DataFrame:
+    """The 45 Kreise: ``kreis_ars`` (5 digits) and ``kreis`` (name)."""
+    frame = pd.read_csv(path, dtype=str)
+    _require(frame, ["kreis_ars", "name"], path)
+    return frame.rename(columns={"name": KREIS})[[KREIS_ARS, KREIS]]
+
+
+def read_population_2022(path: Path) -> pd.DataFrame:
+    """Zensus 2022 residents per Niedersachsen Gemeinde: ``ars``, ``ags``, ``name``, BEZ, pop."""
+    frame = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
+    code, label = "1_variable_attribute_code", "1_variable_attribute_label"
+    _require(frame, [code, label, "value"], path)
+    ni = frame[frame[code].str.startswith(STATE_PREFIX) & (frame[code].str.len() == 12)]
+    parts = ni[label].str.split(", ", n=1, expand=True)
+    return pd.DataFrame(
+        {
+            ARS: ni[code].to_numpy(),
+            AGS: (ni[code].str[0:5] + ni[code].str[9:12]).to_numpy(),
+            NAME: parts[0].to_numpy(),
+            BEZ: parts[1].fillna("Gemeinde").to_numpy(),
+            POPULATION: ni["value"].astype(int).to_numpy(),
+        }
+    )
+
+
+def read_cells_2011(path: Path) -> pd.DataFrame:
+    """Zensus 2011 1 km cells with age classes, as in the file (``ags`` as text)."""
+    frame = pd.read_csv(path, dtype={"grid_id": str, "ags": str})
+    _require(
+        frame,
+        ["grid_id", "x_3035", "y_3035", "u18", "a18_29", "a30_49", "a50_64", "a65plus", "total"],
+        path,
+    )
+    return frame
+
+
+def read_quartiere(paths: dict[str, Path]) -> gpd.GeoDataFrame:
+    """Stadtteile per city (``ags`` of the city + ``name`` + ``source`` file name), EPSG:25832."""
+    frames = []
+    for ags, path in paths.items():
+        frame = gpd.read_file(path)
+        _require(frame, ["name"], path)
+        frames.append(
+            frame.assign(**{AGS: ags, "source_file": path.name})[
+                [AGS, "name", "source_file", "geometry"]
+            ]
+        )
+    return pd.concat([f.to_crs(ANALYSIS_CRS) for f in frames], ignore_index=True)

@@ -1,0 +1,21 @@
+"""The web layer: blueprints that parse requests, call the core, and serialise.
+
+`init_app` registers every blueprint and the cross-cutting hooks (security headers, error
+pages, request log) on an app built by ``app.create_app``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from geo.web import api, errors, pages, security
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, error handlers and response hooks."""
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)

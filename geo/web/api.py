@@ -1,0 +1,63 @@
+"""JSON and GeoJSON API: thin views over the core modules."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Blueprint, Response, request
+
+from geo.geojson import GEOJSON_MIME, feature_collection
+from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
+from geo.web.context import cached, datasets
+from geo.web.errors import ApiError
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+GEMEINDE_COLUMNS = [AGS, NAME, BEZ, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI]
+GEOMETRY_MODES = ("display", "full")
+AGS_PATTERN = re.compile(r"\d{8}")
+
+
+def geojson_response(payload: dict) -> Response:
+    """Serialise a GeoJSON object with its media type."""
+    return Response(json.dumps(payload, ensure_ascii=False), mimetype=GEOJSON_MIME)
+
+
+def _geometry_mode() -> str:
+    mode = request.args.get("geometry", "display")
+    if mode not in GEOMETRY_MODES:
+        raise ApiError(400, f"geometry must be one of {', '.join(GEOMETRY_MODES)}", "geometry")
+    return mode
+
+
+def _gemeinden_frame(mode: str):  # noqa: ANN202 - GeoDataFrame
+    data = datasets()
+    return data.gemeinden_display if mode == "display" else data.gemeinden
+
+
+@bp.get("/gemeinden")
+def gemeinden() -> Response:
+    """All Gemeinden; ``?geometry=full`` for the 1:250,000 geometry instead of display."""
+    mode = _geometry_mode()
+    payload = cached(
+        ("gemeinden", mode),
+        lambda: feature_collection(_gemeinden_frame(mode), GEMEINDE_COLUMNS, id_column=AGS),
+    )
+    return geojson_response(payload)
+
+
+@bp.get("/gemeinden/<ags>")
+def gemeinde(ags: str) -> Response:
+    """One Gemeinde by its 8-digit AGS."""
+    if not AGS_PATTERN.fullmatch(ags):
+        raise ApiError(400, f"{ags!r} is not an AGS: expected 8 digits, e.g. 03159016", "ags")
+    frame = _gemeinden_frame(_geometry_mode())
+    match = frame[frame[AGS] == ags]
+    if match.empty:
+        raise ApiError(404, f"no Gemeinde with AGS {ags} in Niedersachsen", "ags")
+    return geojson_response(
+        feature_collection(match, GEMEINDE_COLUMNS, id_column=AGS)["features"][0]
+    )

@@ -1,0 +1,60 @@
+"""Error responses: JSON under /api/, a short HTML page elsewhere; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+__all__ = ["ApiError", "init_app"]
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """A client error with an HTTP status and a message that says what and why."""
+
+    def __init__(self, status: int, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.parameter = parameter
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/ogc/")
+
+
+def _respond(status: int, title: str, message: str, parameter: str | None = None) -> Response:
+    if _wants_json():
+        body: dict[str, object] = {"error": title, "status": status, "message": message}
+        if parameter:
+            body["parameter"] = parameter
+        response = jsonify(body)
+    else:
+        response = Response(
+            render_template("error.html", status=status, title=title, message=message)
+        )
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for `ApiError`, HTTP errors and unexpected exceptions."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError) -> Response:
+        return _respond(
+            err.status, "Bad Request" if err.status == 400 else "Error", err.message, err.parameter
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Response:
+        return _respond(err.code or 500, err.name, err.description or err.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        generic = InternalServerError()
+        return _respond(500, generic.name, "Interner Fehler. Bitte später erneut versuchen.")

@@ -1,0 +1,38 @@
+"""HTML pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, url_for
+
+from geo.maps import gemeinden_map
+from geo.web.context import cached, datasets
+
+__all__ = ["bp"]
+
+bp = Blueprint("pages", __name__)
+
+
+def _static(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+@bp.get("/")
+def index() -> str:
+    """Statewide map of the Gemeinden."""
+    parts = cached(
+        "map:gemeinden",
+        lambda: gemeinden_map(
+            datasets().gemeinden_display,
+            _static,
+            tile_url=current_app.config["TILE_URL"],
+            tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+        ),
+    )
+    return render_template("pages/map.html", map=parts)
+
+
+@bp.get("/healthz")
+def healthz() -> dict[str, object]:
+    """Liveness and readiness for deployments: answers once the datasets are loaded."""
+    data = datasets()
+    return {"status": "ok", "gemeinden": len(data.gemeinden), "cells": len(data.cells)}

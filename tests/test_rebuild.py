@@ -1,0 +1,35 @@
+"""The build script reproduces the committed dataset from ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.data import GPKG_NAME, read_layer
+from geo.schema import LAYER_CELLS, LAYER_GEMEINDEN, LAYER_QUARTIERE
+from scripts.build_datasets import main as build_main
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT.parent / "shared" / "data"
+
+
+def test_rebuild_gives_the_committed_content(tmp_path):
+    if not RAW.is_dir():
+        pytest.fail(f"raw data not found at {RAW}: the build test needs ../shared/data")
+    out = tmp_path / GPKG_NAME
+    assert build_main(["--raw", str(RAW), "--out", str(out)]) == 0
+    for layer in (LAYER_GEMEINDEN, LAYER_CELLS, LAYER_QUARTIERE):
+        fresh = read_layer(out, layer)
+        committed = read_layer(ROOT / "datasets" / GPKG_NAME, layer)
+        pd.testing.assert_frame_equal(
+            fresh.drop(columns="geometry"), committed.drop(columns="geometry")
+        )
+        assert fresh.geometry.geom_equals_exact(committed.geometry, tolerance=1e-6).all()
+
+
+def test_build_reports_missing_raw_files(tmp_path, capsys):
+    assert build_main(["--raw", str(tmp_path), "--out", str(tmp_path / "x.gpkg")]) == 1
+    assert "missing raw input files" in capsys.readouterr().err
+    assert not (tmp_path / "x.gpkg").exists()
