@@ -82,9 +82,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         "datasets loaded from %s in %.2f s", app.config["DATA_DIR"], time.perf_counter() - started
     )
 
-    from geo import web
+    from geo import cli, web
 
     app.add_template_filter(_with_nonce, "with_nonce")
     web.init_app(app)
+    cli.init_app(app)
     _log_requests(app)
     return app

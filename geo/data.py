@@ -7,6 +7,8 @@ and what is wrong, so the service refuses to start rather than serve wrong answe
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pyogrio
 import shapely
 
 from geo.display import display_coverage
+from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.schema import (
     AGE_CLASSES,
     AGS,
@@ -32,11 +35,27 @@ from geo.schema import (
     NAME,
     POPULATION,
     QUARTIER_ID,
+    WEB_CRS,
 )
 
-__all__ = ["GPKG_NAME", "DatasetError", "Datasets", "load_datasets", "read_layer"]
+__all__ = [
+    "COVERAGE_NAME",
+    "FACILITIES_NAME",
+    "GPKG_NAME",
+    "DatasetError",
+    "Datasets",
+    "facilities_frame",
+    "load_datasets",
+    "read_coverage",
+    "read_facilities",
+    "read_layer",
+    "write_csv_atomic",
+]
 
 GPKG_NAME = "niedersachsen.gpkg"
+FACILITIES_NAME = "facilities.csv"
+COVERAGE_NAME = "facility_coverage.csv"  # Gemeinden whose facilities are curated
+COVERAGE_COLUMNS = ["ags", "name", "region", "curated_on", "note"]
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     LAYER_GEMEINDEN: [AGS, ARS, NAME, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI],
@@ -63,12 +82,24 @@ class Datasets:
         1 km population cells in EPSG:25832.
     quartiere : GeoDataFrame
         Stadtteile / Stadtbezirke in EPSG:25832.
+    facilities : GeoDataFrame
+        Meeting places and counselling offices, schema columns as text, points in EPSG:25832.
+    coverage : DataFrame
+        Gemeinden whose facilities are curated (``ags``, ``name``, ``region``...): elsewhere
+        the product says "keine Daten".
     """
 
     gemeinden: gpd.GeoDataFrame
     gemeinden_display: gpd.GeoDataFrame
     cells: gpd.GeoDataFrame
     quartiere: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    coverage: pd.DataFrame
+
+    @property
+    def curated_ags(self) -> frozenset[str]:
+        """AGS of the Gemeinden with curated facility data."""
+        return frozenset(self.coverage["ags"])
 
 
 def read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
@@ -111,6 +142,59 @@ def _check_keys(frame: pd.DataFrame, column: str, width: int, where: str) -> Non
         raise DatasetError(f"{where}: duplicate {column} keys")
 
 
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    if not path.is_file():
+        raise DatasetError(f"{path}: file not found")
+    try:
+        frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DatasetError(f"{path}: not a readable UTF-8 CSV ({err})") from err
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise DatasetError(f"{path}: missing columns {absent}")
+    return frame[columns]
+
+
+def read_facilities(path: Path) -> pd.DataFrame:
+    """Read facilities.csv as text columns in schema order."""
+    frame = _read_csv(path, list(FACILITY_FIELDS))
+    if not frame["id"].is_unique:
+        raise DatasetError(f"{path}: duplicate ids")
+    return frame
+
+
+def read_coverage(path: Path) -> pd.DataFrame:
+    """Read the list of Gemeinden whose facilities are curated."""
+    return _read_csv(path, COVERAGE_COLUMNS)
+
+
+def facilities_frame(facilities: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The facilities with point geometry in EPSG:25832 (for distances)."""
+    points = gpd.points_from_xy(
+        facilities["lon"].astype(float), facilities["lat"].astype(float), crs=WEB_CRS
+    )
+    return gpd.GeoDataFrame(facilities, geometry=points).to_crs(ANALYSIS_CRS)
+
+
+def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` so that readers see either the old or the new file.
+
+    The CSV goes to a temporary file in the same folder, is flushed to disk, then renamed
+    over the target: a crash midway leaves the old file intact.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            frame.to_csv(handle, index=False, lineterminator="\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+
+
 def load_datasets(data_dir: Path) -> Datasets:
     """Load and validate all datasets from ``data_dir``.
 
@@ -130,9 +214,18 @@ def load_datasets(data_dir: Path) -> Datasets:
             f"{path} layer {LAYER_CELLS!r}: cells of unknown ags {sorted(unknown)[:5]}"
         )
     quartiere = read_layer(path, LAYER_QUARTIERE)
+    facilities = read_facilities(Path(data_dir) / FACILITIES_NAME)
+    coverage = read_coverage(Path(data_dir) / COVERAGE_NAME)
+    unknown = set(facilities["ags"]) - set(gemeinden[AGS])
+    if unknown:
+        raise DatasetError(
+            f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
+        )
     return Datasets(
         gemeinden=gemeinden,
         gemeinden_display=display_coverage(gemeinden),
         cells=cells,
         quartiere=quartiere,
+        facilities=facilities_frame(facilities),
+        coverage=coverage,
     )

@@ -60,13 +60,15 @@ class MapParts:
     header: str
     body: str
     script: str
+    map_name: str  # the JavaScript variable holding the Leaflet map
 
 
-class _LocalAssets(MacroElement):
-    """Attribution text for layers that are not tiles (folium only attributes tile layers)."""
+class _MapSettings(MacroElement):
+    """Zoom limits and attribution, which folium only sets for tile layers."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.setMinZoom(6).setMaxZoom(18);
         {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
         {% endmacro %}"""
@@ -175,7 +177,7 @@ def gemeinden_map(
         ),
         smooth_factor=0.5,
     ).add_to(fmap)
-    fmap.add_child(_LocalAssets(attribution_html()))
+    fmap.add_child(_MapSettings(attribution_html()))
     fmap.get_root().html.add_child(Element(_legend_html("Einwohner je km² (Zensus 2022)")))
     return _render_parts(fmap)
 
@@ -188,4 +190,5 @@ def _render_parts(fmap: folium.Map) -> MapParts:
         header=root.header.render(),
         body=root.html.render(),
         script=root.script.render(),
+        map_name=fmap.get_name(),
     )

@@ -7,6 +7,7 @@ licences are written in datasets/README.md. Unit tests build their own tiny shap
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,12 +56,42 @@ def wait_for(url: str, deadline_s: float, proc: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {deadline_s} s")
 
 
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+
+
+def copy_datasets(target: Path) -> Path:
+    """Copy the committed datasets to ``target`` so a test may change them."""
+    shutil.copytree(ROOT / "datasets", target)
+    return target
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """gunicorn serving the app on a free loopback port; always stopped afterwards."""
+def hostile_data_dir(tmp_path_factory) -> Path:
+    """The committed datasets plus one facility with a hostile name, imported the normal way."""
+    data_dir = copy_datasets(tmp_path_factory.mktemp("hostile") / "datasets")
+    csv_text = f'Name;Art;Breitengrad;Längengrad\n"{HOSTILE_NAME}";Stadtteiltreff;51,5339;9,9355\n'
+    source = data_dir.parent / "hostile.csv"
+    source.write_text(csv_text, encoding="utf-8")
+    app = create_app({"DATA_DIR": data_dir, "LOG_LEVEL": "WARNING"})
+    result = app.test_cli_runner().invoke(args=["facilities", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, hostile_data_dir) -> Iterator[str]:
+    """gunicorn serving the app on a free loopback port; always stopped afterwards.
+
+    It serves the committed datasets plus one hostile facility name (see hostile_data_dir).
+    """
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
-    env = {**os.environ, "NK_TILE_URL": "", "NK_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "NK_TILE_URL": "",
+        "NK_LOG_LEVEL": "WARNING",
+        "NK_DATA_DIR": str(hostile_data_dir),
+    }
     with open(log, "w") as log_file:
         proc = subprocess.Popen(
             [

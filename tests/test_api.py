@@ -145,3 +145,43 @@ def test_dataset_missing_a_layer_stops_the_start(tmp_path):
     with pytest.raises(DatasetError, match="layer 'gemeinden' missing"):
         create_app({"DATA_DIR": tmp_path})
     assert sqlite3.connect(path).execute("select count(*) from something_else").fetchone()[0] == 1
+
+
+def test_facilities_geojson_and_filters(client):
+    resp = client.get("/api/facilities")
+    assert resp.status_code == 200 and resp.mimetype == "application/geo+json"
+    features = resp.json["features"]
+    assert len(features) >= 60
+    first = features[0]
+    assert first["geometry"]["type"] == "Point"
+    assert {"name", "type", "type_label_de", "category", "ags", "source", "licence"} <= set(
+        first["properties"]
+    )
+    beratung = client.get("/api/facilities?category=beratung").json["features"]
+    assert beratung and all(f["properties"]["category"] == "beratung" for f in beratung)
+    typed = client.get("/api/facilities?type=jugendzentrum,familienzentrum").json["features"]
+    assert {f["properties"]["type"] for f in typed} == {"jugendzentrum", "familienzentrum"}
+    in_city = client.get("/api/facilities?ags=03159016").json["features"]
+    assert in_city and all(f["properties"]["ags"] == "03159016" for f in in_city)
+    box = client.get("/api/facilities?bbox=9.92,51.52,9.94,51.54").json["features"]
+    for f in box:
+        lon, lat = f["geometry"]["coordinates"]
+        assert 9.92 <= lon <= 9.94 and 51.52 <= lat <= 51.54
+    assert 0 < len(box) < len(features)
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("category=kneipe", "category"),
+        ("type=disco", "type"),
+        ("ags=123", "ags"),
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=a,b,c,d", "bbox"),
+        ("bbox=10,52,9,51", "bbox"),
+        ("bbox=nan,nan,nan,nan", "bbox"),
+    ],
+)
+def test_facilities_bad_parameters(client, query, parameter):
+    resp = client.get(f"/api/facilities?{query}")
+    assert resp.status_code == 400 and resp.json["parameter"] == parameter

@@ -43,3 +43,45 @@ def test_statewide_map_draws_all_gemeinden(page, live_server):
     assert "AGS" in page.locator(".leaflet-tooltip").inner_text()
     assert page.problems == []
     assert page.foreign == []
+
+
+def test_facilities_appear_as_markers_with_escaped_popups(page, live_server):
+    from tests.conftest import HOSTILE_NAME
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(live_server + "/", wait_until="networkidle")
+    holder = page.locator("[data-facility-map]")
+    page.wait_for_selector("[data-facilities-loaded]", state="attached")
+    assert int(holder.get_attribute("data-facilities-loaded")) >= 61
+    # the layer control switches categories
+    control = page.locator(".leaflet-control-layers")
+    assert "Treffpunkte" in control.inner_text() and "Beratung" in control.inner_text()
+    # zoom to the hostile facility and open its popup
+    name = holder.get_attribute("data-facility-map")
+    page.evaluate(f"window[{name!r}].setView([51.5339, 9.9355], 18)")
+    page.wait_for_timeout(500)
+    marker = page.locator("path.facility-marker.facility-treffpunkt")
+    assert marker.count() >= 1
+    page.evaluate(
+        f"""() => {{
+        const map = window[{name!r}];
+        map.eachLayer(l => {{ if (l.getPopup && l.getPopup() && l.getLatLng &&
+            Math.abs(l.getLatLng().lat - 51.5339) < 1e-6) l.openPopup(); }});
+    }}"""
+    )
+    popup = page.locator(".facility-popup")
+    popup.wait_for()
+    assert popup.locator("h3").inner_text() == HOSTILE_NAME
+    assert page.locator(".facility-popup img").count() == 0
+    assert dialogs == []
+    # switching Beratung off removes its markers
+    page.evaluate(f"window[{name!r}].setView([51.535, 9.93], 12)")
+    page.wait_for_timeout(300)
+    before = page.locator(".facility-beratung, .facility-cluster-beratung").count()
+    assert before > 0
+    control.get_by_text("Beratung").click()
+    page.wait_for_timeout(300)
+    assert page.locator(".facility-beratung, .facility-cluster-beratung").count() == 0
+    assert page.problems == []
+    assert page.foreign == []

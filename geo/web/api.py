@@ -7,7 +7,9 @@ import re
 
 from flask import Blueprint, Response, request
 
+from geo.facilities import FIELDS
 from geo.geojson import GEOJSON_MIME, feature_collection
+from geo.query import FacilityFilter, QueryError, facility_properties, select_facilities
 from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
@@ -61,3 +63,48 @@ def gemeinde(ags: str) -> Response:
     return geojson_response(
         feature_collection(match, GEMEINDE_COLUMNS, id_column=AGS)["features"][0]
     )
+
+
+FACILITY_COLUMNS = [f for f in FIELDS if f not in ("lat", "lon")] + [
+    "type_label_de",
+    "type_label_en",
+    "category_label_de",
+    "category_label_en",
+]
+
+
+def list_arg(name: str) -> tuple[str, ...]:
+    """A parameter given repeatedly or comma-separated, as a tuple of non-empty values."""
+    values = [v.strip() for raw in request.args.getlist(name) for v in raw.split(",")]
+    return tuple(v for v in values if v)
+
+
+def bbox_arg() -> tuple[float, float, float, float] | None:
+    raw = request.args.get("bbox", "").strip()
+    if not raw:
+        return None
+    try:
+        parts = tuple(float(v) for v in raw.split(","))
+    except ValueError:
+        raise ApiError(
+            400, f"bbox {raw!r}: expected four numbers west,south,east,north", "bbox"
+        ) from None
+    if len(parts) != 4:
+        raise ApiError(400, f"bbox {raw!r}: expected four numbers west,south,east,north", "bbox")
+    return parts  # type: ignore[return-value]
+
+
+@bp.get("/facilities")
+def facilities() -> Response:
+    """Facilities as GeoJSON; filters ``category``, ``type``, ``ags``, ``bbox`` (lon/lat)."""
+    try:
+        query = FacilityFilter(
+            categories=list_arg("category"),
+            types=list_arg("type"),
+            ags=list_arg("ags"),
+            bbox=bbox_arg(),
+        )
+    except QueryError as err:
+        raise ApiError(400, str(err), err.parameter) from err
+    selected = facility_properties(select_facilities(datasets().facilities, query))
+    return geojson_response(feature_collection(selected, FACILITY_COLUMNS, id_column="id"))

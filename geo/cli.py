@@ -1,0 +1,83 @@
+"""Command line: ``flask --app app facilities import PATH [--format] [--dry-run] [--skip-invalid]``.
+
+The command reads the file, hands its bytes to `geo.importers.import_facilities` (the same
+code path the tests use) and writes the result atomically; it prints every problem with its
+row and field.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from geo.data import FACILITIES_NAME, read_facilities, write_csv_atomic
+from geo.importers import FORMATS, ImportFormatError, guess_format, import_facilities
+
+__all__ = ["init_app"]
+
+facilities_cli = AppGroup("facilities", help="Manage the facility dataset.")
+
+EXIT_REJECTED = 1  # rows failed validation; nothing written
+EXIT_UNREADABLE = 2  # the file as a whole could not be read; nothing written
+
+
+@facilities_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="File format; guessed from the file name when omitted.",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid rows even if other rows fail validation."
+)
+def import_command(path: Path, fmt: str | None, dry_run: bool, skip_invalid: bool) -> None:
+    """Import facilities from PATH (OSM Overpass JSON, municipal CSV or GeoJSON)."""
+    data_dir = Path(current_app.config["DATA_DIR"])
+    datasets = current_app.extensions["nk_datasets"]
+    target = data_dir / FACILITIES_NAME
+    try:
+        fmt = fmt or guess_format(path.name)
+        outcome = import_facilities(
+            path.read_bytes(),
+            fmt,
+            read_facilities(target),
+            datasets.gemeinden,
+            origin=path.stem,
+            skip_invalid=skip_invalid,
+        )
+    except ImportFormatError as err:
+        click.echo(f"error: {path}: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    for problem in outcome.problems:
+        click.echo(f"{path.name} {problem}", err=True)
+    click.echo(
+        f"{outcome.rows_read} rows read, {outcome.rows_valid} valid, "
+        f"{outcome.rows_read - outcome.rows_valid} with problems"
+    )
+    if outcome.dataset is None:
+        click.echo(
+            "import rejected: nothing written (fix the rows above or use --skip-invalid)", err=True
+        )
+        sys.exit(EXIT_REJECTED)
+    report = outcome.report
+    click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    for a, b, dist in report.near_duplicates:
+        click.echo(f"near-duplicate: {a} and {b}: same name, {dist:.0f} m apart")
+    if dry_run:
+        click.echo("dry run: nothing written")
+        return
+    write_csv_atomic(outcome.dataset, target)
+    click.echo(f"wrote {len(outcome.dataset)} facilities to {target}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the CLI commands."""
+    app.cli.add_command(facilities_cli)

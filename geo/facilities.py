@@ -1,0 +1,524 @@
+"""The facility schema, its types, validation of incoming rows, and merging into the dataset.
+
+Every source (OSM, municipal CSV, GeoJSON) is first turned into a frame of text columns named
+as in `FIELDS` by `geo.importers`; this module then checks all rows at once, collects every
+problem with its row and field, derives ``category``, ``ags`` and ``id``, and merges the good
+rows into the existing dataset. Nothing here opens a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import numpy as np
+import opening_hours
+import pandas as pd
+import shapely
+
+from geo.schema import AGS, ANALYSIS_CRS, GEMEINDEFREI, WEB_CRS
+
+__all__ = [
+    "CATEGORIES",
+    "FIELDS",
+    "MAX_LENGTH",
+    "PRE_PROBLEM",
+    "ROW",
+    "TYPES",
+    "FacilityType",
+    "MergeReport",
+    "Problem",
+    "ValidationResult",
+    "empty_facilities",
+    "facility_id",
+    "merge_facilities",
+    "near_duplicates",
+    "validate_facilities",
+]
+
+ROW = "_row"  # where a row came from, for messages: "row 17", "feature 3", "node/123"
+PRE_PROBLEM = "_problem"  # "field: reason" a reader found before validation (e.g. a LineString)
+
+# Columns of datasets/facilities.csv, in file order.
+FIELDS: tuple[str, ...] = (
+    "id",  # stable: derived from `source`
+    "name",
+    "category",  # treffpunkt | beratung, derived from `type`
+    "type",  # key of TYPES
+    "operator",
+    "street",
+    "housenumber",
+    "postcode",
+    "city",
+    "ags",  # derived from the location
+    "lat",  # WGS84
+    "lon",
+    "opening_hours",  # OSM opening_hours syntax
+    "wheelchair",  # yes | limited | no | empty (unknown)
+    "languages",  # ISO 639-1 codes separated by ";"
+    "target_groups",
+    "website",
+    "phone",
+    "email",
+    "source",  # e.g. osm:node/123; rows are matched on it when re-importing
+    "licence",
+    "last_verified",  # ISO date
+)
+
+MAX_LENGTH: dict[str, int] = {
+    "name": 200, "operator": 200, "street": 200, "housenumber": 20, "postcode": 5,
+    "city": 100, "opening_hours": 500, "languages": 100, "target_groups": 300,
+    "website": 500, "phone": 60, "email": 200, "source": 300, "licence": 100,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FacilityType:
+    """A kind of facility: its category and its labels in the UI."""
+
+    key: str
+    category: str
+    label_de: str
+    label_en: str
+
+
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "treffpunkt": ("Treffpunkt", "Meeting place"),
+    "beratung": ("Beratung", "Counselling"),
+}
+
+TYPES: dict[str, FacilityType] = {
+    t.key: t
+    for t in [
+        FacilityType("mehrgenerationenhaus", "treffpunkt", "Mehrgenerationenhaus",
+                     "Multi-generation house"),
+        FacilityType("familienzentrum", "treffpunkt", "Familienzentrum", "Family centre"),
+        FacilityType("nachbarschaftstreff", "treffpunkt", "Nachbarschafts-/Stadtteiltreff",
+                     "Neighbourhood centre"),
+        FacilityType("begegnungsstaette", "treffpunkt", "Begegnungsstätte",
+                     "Community meeting place"),
+        FacilityType("buergerhaus", "treffpunkt", "Bürger-/Dorfgemeinschaftshaus",
+                     "Community hall"),
+        FacilityType("jugendzentrum", "treffpunkt", "Jugendzentrum", "Youth centre"),
+        FacilityType("sozialberatung", "beratung", "Sozialberatung", "Social counselling"),
+        FacilityType("migrationsberatung", "beratung", "Migrationsberatung",
+                     "Migration counselling"),
+        FacilityType("familienberatung", "beratung", "Familienberatung", "Family counselling"),
+        FacilityType("schuldnerberatung", "beratung", "Schuldnerberatung", "Debt counselling"),
+        FacilityType("seniorenberatung", "beratung", "Senioren-/Pflegeberatung",
+                     "Advice for seniors and carers"),
+        FacilityType("psychosoziale_beratung", "beratung", "Psychosoziale Beratung",
+                     "Psychosocial counselling"),
+    ]
+}  # fmt: skip
+
+WHEELCHAIR_VALUES = {
+    "yes": "yes", "ja": "yes", "true": "yes", "1": "yes", "barrierefrei": "yes",
+    "limited": "limited", "eingeschränkt": "limited", "teilweise": "limited",
+    "bedingt": "limited", "no": "no", "nein": "no", "false": "no", "0": "no",
+}  # fmt: skip
+
+# Bounding box of Niedersachsen with a margin, for the swapped-coordinates check.
+NI_LON = (6.5, 11.7)
+NI_LAT = (51.2, 54.0)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"[+0-9][0-9 ()/\-.]{3,}")
+_LANG = re.compile(r"[a-z]{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_POSTCODE = re.compile(r"\d{5}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason one row cannot be imported."""
+
+    row: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.row}: {self.field}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Rows that passed (schema columns, normalised) and every problem found."""
+
+    valid: pd.DataFrame
+    problems: list[Problem]
+    rejected_rows: int
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge did: counts and the near-duplicates worth a human look."""
+
+    added: int
+    updated: int
+    unchanged: int
+    near_duplicates: list[tuple[str, str, float]]  # (id, id, distance in metres)
+
+
+def empty_facilities() -> pd.DataFrame:
+    """An empty facilities frame with every column, all text."""
+    return pd.DataFrame({f: pd.Series(dtype="string") for f in FIELDS})
+
+
+def facility_id(source: pd.Series) -> pd.Series:
+    """Stable id from the source reference: the same source always gives the same id."""
+    return source.map(lambda s: "f" + hashlib.sha1(s.encode("utf-8")).hexdigest()[:12])
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    """All schema columns as stripped strings, missing ones empty."""
+    out = pd.DataFrame(index=frame.index)
+    for field in FIELDS:
+        col = frame[field] if field in frame.columns else pd.Series("", index=frame.index)
+        out[field] = col.astype("string").fillna("").str.strip()
+    out[ROW] = (
+        frame[ROW].astype(str)
+        if ROW in frame.columns
+        else [f"row {i + 1}" for i in range(len(frame))]
+    )
+    pre = frame[PRE_PROBLEM] if PRE_PROBLEM in frame.columns else ""
+    out[PRE_PROBLEM] = pd.Series(pre, index=frame.index).astype("string").fillna("")
+    return out
+
+
+def _coordinate(values: pd.Series) -> pd.Series:
+    """Parse coordinates, accepting a decimal comma; unparsable becomes NaN."""
+    cleaned = values.str.replace(",", ".", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce").astype(float)
+
+
+def _in_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    return (lon >= NI_LON[0]) & (lon <= NI_LON[1]) & (lat >= NI_LAT[0]) & (lat <= NI_LAT[1])
+
+
+def _valid_url(url: str) -> str | None:
+    """Return the normalised URL, or None if it is not an http(s) URL."""
+    candidate = url if "://" in url else f"https://{url}" if url.startswith("www.") else url
+    parts = urlsplit(candidate)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in candidate:
+        return None
+    if "." not in parts.hostname if parts.hostname else True:
+        return None
+    return candidate
+
+
+def _languages(value: str) -> str | None:
+    codes = [c.strip().lower() for c in re.split(r"[;,\s]+", value) if c.strip()]
+    if not all(_LANG.fullmatch(c) for c in codes):
+        return None
+    return ";".join(dict.fromkeys(codes))
+
+
+class _Collector:
+    """Collects problems per row while checks run column by column."""
+
+    def __init__(self, rows: pd.Series) -> None:
+        self.rows = rows
+        self.position = pd.Series(np.arange(len(rows)), index=rows.index)
+        self._found: list[tuple[int, Problem]] = []
+        self.bad = pd.Series(False, index=rows.index)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Problems in row order (stable within a row: the order the checks ran)."""
+        return [p for _, p in sorted(self._found, key=lambda item: item[0])]
+
+    def flag(
+        self,
+        mask: pd.Series | np.ndarray,
+        field: str | pd.Series,
+        reason: str | pd.Series,
+    ) -> None:
+        """Record a problem for every row where ``mask`` holds; field/reason may vary by row."""
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.rows.index)
+        if not mask.any():
+            return
+        for idx in mask.index[mask]:
+            name = field.loc[idx] if isinstance(field, pd.Series) else field
+            text = reason.loc[idx] if isinstance(reason, pd.Series) else reason
+            problem = Problem(self.rows.loc[idx], str(name), str(text))
+            self._found.append((int(self.position.loc[idx]), problem))
+        self.bad |= mask
+
+
+def _check_lengths(data: pd.DataFrame, out: _Collector) -> None:
+    for field, limit in MAX_LENGTH.items():
+        lengths = data[field].str.len()
+        out.flag(
+            lengths > limit,
+            field,
+            lengths.map(lambda n, lim=limit: f"{n} characters, at most {lim} allowed"),
+        )
+
+
+def _check_location(
+    data: pd.DataFrame, gemeinden: gpd.GeoDataFrame, out: _Collector, skip: pd.Series
+) -> pd.Series:
+    """Check coordinates and return the AGS of the Gemeinde holding each point."""
+    lat = _coordinate(data["lat"])
+    lon = _coordinate(data["lon"])
+    for field, values, raw in (("lat", lat, data["lat"]), ("lon", lon, data["lon"])):
+        missing = (raw == "") & ~skip
+        out.flag(missing, field, "missing")
+        out.flag(
+            ~missing & ~skip & ~np.isfinite(values),
+            field,
+            raw.map(lambda v: f"{v!r} is not a number"),
+        )
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    out.flag(finite & (lat.abs() > 90), "lat", lat.map(lambda v: f"{v} is not a latitude"))
+    out.flag(finite & (lon.abs() > 180), "lon", lon.map(lambda v: f"{v} is not a longitude"))
+    plausible = finite & (lat.abs() <= 90) & (lon.abs() <= 180)
+    inside_box = _in_box(lon.to_numpy(), lat.to_numpy())
+    swapped = plausible & ~inside_box & _in_box(lat.to_numpy(), lon.to_numpy())
+    out.flag(
+        swapped,
+        "lat/lon",
+        pd.Series(
+            [
+                f"latitude {a} and longitude {o} look swapped "
+                "(the point would lie in Niedersachsen the other way round)"
+                for a, o in zip(lat, lon, strict=True)
+            ],
+            index=data.index,
+        ),
+    )
+    ags = pd.Series("", index=data.index, dtype="string")
+    candidates = plausible & ~swapped
+    if candidates.any():
+        idx = candidates[candidates].index
+        points = gpd.GeoSeries(gpd.points_from_xy(lon[idx], lat[idx]), index=idx, crs=WEB_CRS)
+        points = points.to_crs(ANALYSIS_CRS)
+        inhabited = gemeinden
+        p_idx, g_idx = shapely.STRtree(inhabited.geometry.to_numpy()).query(
+            points.to_numpy(), predicate="intersects"
+        )
+        found = pd.Series(inhabited[AGS].to_numpy()[g_idx], index=idx[p_idx])
+        found = found[~found.index.duplicated()]
+        ags.loc[found.index] = found.to_numpy()
+        outside = candidates & (ags == "")
+        out.flag(
+            outside,
+            "lat/lon",
+            pd.Series(
+                [
+                    f"point ({a:.5f}, {o:.5f}) lies outside Niedersachsen"
+                    for a, o in zip(lat, lon, strict=True)
+                ],
+                index=data.index,
+            ),
+        )
+    return ags
+
+
+def _check_values(data: pd.DataFrame, out: _Collector, skip: pd.Series) -> pd.DataFrame:
+    """Check the attribute fields; return normalised copies of those that get normalised."""
+    fixed = pd.DataFrame(index=data.index)
+    out.flag(data["name"] == "", "name", "missing")
+    out.flag((data["type"] == "") & ~skip, "type", "missing")
+    known = data["type"].isin(list(TYPES))
+    out.flag(
+        (data["type"] != "") & ~known,
+        "type",
+        data["type"].map(lambda t: f"unknown type {t!r}; known: {', '.join(TYPES)}"),
+    )
+    expected = data["type"].map(lambda t: TYPES[t].category if t in TYPES else "")
+    clash = known & (data["category"] != "") & (data["category"] != expected)
+    out.flag(
+        clash,
+        "category",
+        data["category"].map(lambda c: f"{c!r} does not match the type's category"),
+    )
+    fixed["category"] = expected
+
+    hours = data["opening_hours"]
+    unique_hours = {h: opening_hours.validate(h) for h in hours.unique() if h}
+    out.flag(
+        hours.map(lambda h: bool(h) and not unique_hours[h]),
+        "opening_hours",
+        hours.map(lambda h: f"{h!r} is not valid OSM opening_hours syntax"),
+    )
+
+    chair = (
+        data["wheelchair"].str.lower().map(lambda v: WHEELCHAIR_VALUES.get(v, None if v else ""))
+    )
+    out.flag(
+        chair.isna(),
+        "wheelchair",
+        data["wheelchair"].map(lambda v: f"{v!r}: expected yes, limited or no"),
+    )
+    fixed["wheelchair"] = chair.fillna("")
+
+    urls = data["website"].map(lambda u: _valid_url(u) if u else "")
+    out.flag(urls.isna(), "website", data["website"].map(lambda u: f"{u!r} is not a web address"))
+    fixed["website"] = urls.fillna("")
+
+    langs = data["languages"].map(lambda v: _languages(v) if v else "")
+    out.flag(
+        langs.isna(),
+        "languages",
+        data["languages"].map(lambda v: f"{v!r}: expected ISO 639-1 codes such as de;en;tr"),
+    )
+    fixed["languages"] = langs.fillna("")
+
+    for field, pattern, what in (
+        ("email", _EMAIL, "an e-mail address"),
+        ("phone", _PHONE, "a phone number"),
+        ("postcode", _POSTCODE, "a 5-digit postcode"),
+        ("last_verified", _DATE, "an ISO date (YYYY-MM-DD)"),
+    ):
+        values = data[field]
+        wrong = (values != "") & ~values.map(lambda v, p=pattern: bool(p.fullmatch(v)))
+        out.flag(wrong, field, values.map(lambda v, w=what: f"{v!r} is not {w}"))
+    dates = pd.to_datetime(
+        data["last_verified"].where(data["last_verified"] != ""), errors="coerce", format="%Y-%m-%d"
+    )
+    out.flag(
+        (data["last_verified"] != "")
+        & dates.isna()
+        & data["last_verified"].map(lambda v: bool(_DATE.fullmatch(v))),
+        "last_verified",
+        "not a calendar date",
+    )
+    return fixed
+
+
+def validate_facilities(
+    incoming: pd.DataFrame, gemeinden: gpd.GeoDataFrame, default_source: str = ""
+) -> ValidationResult:
+    """Check incoming facility rows and return the valid ones in schema form.
+
+    Parameters
+    ----------
+    incoming : DataFrame
+        Text columns named as in `FIELDS` (missing ones count as empty) and optionally
+        ``_row`` naming where each row came from.
+    gemeinden : GeoDataFrame
+        Gemeinden in EPSG:25832 with ``ags``: a point must lie in one of them.
+    default_source : str
+        Prefix for rows without a ``source``: the source becomes
+        ``<default_source>:<name>@<lat>,<lon>``, stable as long as those stay.
+
+    Returns
+    -------
+    ValidationResult
+        ``valid`` has the `FIELDS` columns (``id``, ``category`` and ``ags`` derived,
+        coordinates rounded to 6 decimals); ``problems`` lists every problem of every row.
+
+    Examples
+    --------
+    A row with swapped coordinates is reported, not imported:
+
+    >>> rows = pd.DataFrame({"name": ["Treff"], "type": ["nachbarschaftstreff"],
+    ...                      "lat": ["9.93"], "lon": ["51.53"]})
+    >>> # validate_facilities(rows, gemeinden).problems[0].reason  -> "... look swapped ..."
+    """
+    data = _text(incoming)
+    out = _Collector(data[ROW])
+    pre = data[PRE_PROBLEM]
+    has_pre = pre != ""
+    parts = pre.map(lambda p: p.split(":", 1) if ":" in p else ["row", p])
+    out.flag(has_pre, parts.map(lambda p: p[0]), parts.map(lambda p: p[1].strip()))
+    _check_lengths(data, out)
+    fixed = _check_values(data, out, skip=has_pre)
+    inhabited = (
+        gemeinden[~gemeinden[GEMEINDEFREI]] if GEMEINDEFREI in gemeinden.columns else gemeinden
+    )
+    ags = _check_location(data, inhabited, out, skip=has_pre)
+    lat = _coordinate(data["lat"]).round(6)
+    lon = _coordinate(data["lon"]).round(6)
+    source = data["source"].where(
+        data["source"] != "",
+        default_source + ":" + data["name"] + "@" + lat.map(_fmt) + "," + lon.map(_fmt),
+    )
+    dup = source.duplicated(keep="first") & ~out.bad
+    out.flag(dup, "source", source.map(lambda s: f"{s!r} appears more than once in this import"))
+    valid = data.assign(
+        category=fixed["category"],
+        wheelchair=fixed["wheelchair"],
+        website=fixed["website"],
+        languages=fixed["languages"],
+        ags=ags,
+        lat=lat.map(_fmt),
+        lon=lon.map(_fmt),
+        source=source,
+    )
+    valid = valid[~out.bad].copy()
+    valid["id"] = facility_id(valid["source"])
+    return ValidationResult(
+        valid=valid[list(FIELDS)].reset_index(drop=True).astype("string"),
+        problems=out.problems,
+        rejected_rows=int(out.bad.sum()),
+    )
+
+
+def _fmt(value: float) -> str:
+    return (
+        ""
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{value:.6f}".rstrip("0").rstrip("."))
+    )
+
+
+def _normalised_name(names: pd.Series) -> pd.Series:
+    return names.str.casefold().str.replace(r"[^\w]+", " ", regex=True).str.strip()
+
+
+def near_duplicates(
+    facilities: pd.DataFrame, within_m: float = 50.0
+) -> list[tuple[str, str, float]]:
+    """Pairs of facilities with the same (normalised) name less than ``within_m`` apart."""
+    if len(facilities) < 2:
+        return []
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(facilities["lon"].astype(float), facilities["lat"].astype(float)),
+        crs=WEB_CRS,
+    ).to_crs(ANALYSIS_CRS)
+    xy = np.column_stack([points.x, points.y])
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(xy).query_pairs(within_m, output_type="ndarray")
+    if len(pairs) == 0:
+        return []
+    names = _normalised_name(facilities["name"].reset_index(drop=True)).to_numpy()
+    same = names[pairs[:, 0]] == names[pairs[:, 1]]
+    ids = facilities["id"].to_numpy()
+    found = []
+    for a, b in pairs[same]:
+        found.append((str(ids[a]), str(ids[b]), float(np.hypot(*(xy[a] - xy[b])))))
+    return sorted(found)
+
+
+def merge_facilities(
+    existing: pd.DataFrame, incoming: pd.DataFrame
+) -> tuple[pd.DataFrame, MergeReport]:
+    """Merge validated rows into the dataset: same ``source`` updates, new ones are added.
+
+    Returns the new dataset (sorted by id, so files diff well) and a report; the inputs are
+    not modified.
+    """
+    existing = existing[list(FIELDS)].astype("string")
+    incoming = incoming[list(FIELDS)].astype("string")
+    matched = incoming["source"].isin(existing["source"])
+    old = existing.set_index("source").loc[incoming.loc[matched, "source"]]
+    new = incoming[matched].set_index("source")[old.columns]
+    changed = ~(old.fillna("") == new.fillna("")).all(axis=1)
+    kept = existing[~existing["source"].isin(incoming["source"])]
+    merged = pd.concat([kept, incoming], ignore_index=True).sort_values("id", kind="stable")
+    merged = merged.reset_index(drop=True)
+    report = MergeReport(
+        added=int((~matched).sum()),
+        updated=int(changed.sum()),
+        unchanged=int((~changed).sum()),
+        near_duplicates=near_duplicates(merged),
+    )
+    return merged, report

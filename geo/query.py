@@ -1,0 +1,79 @@
+"""Selecting facilities by category, type, Gemeinde and bounding box (pure, no Flask)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.facilities import CATEGORIES, TYPES
+
+__all__ = ["FacilityFilter", "QueryError", "facility_properties", "select_facilities"]
+
+
+class QueryError(ValueError):
+    """A query parameter is out of its domain; ``parameter`` names it."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class FacilityFilter:
+    """What to select; empty tuples mean "any"."""
+
+    categories: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    ags: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None  # lon/lat: west, south, east, north
+
+    def __post_init__(self) -> None:
+        unknown = [c for c in self.categories if c not in CATEGORIES]
+        if unknown:
+            raise QueryError(
+                "category", f"unknown category {unknown[0]!r}; use {' or '.join(CATEGORIES)}"
+            )
+        unknown = [t for t in self.types if t not in TYPES]
+        if unknown:
+            raise QueryError("type", f"unknown type {unknown[0]!r}; use one of {', '.join(TYPES)}")
+        bad = [a for a in self.ags if not (len(a) == 8 and a.isdigit())]
+        if bad:
+            raise QueryError("ags", f"{bad[0]!r} is not an AGS (8 digits)")
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+                raise QueryError(
+                    "bbox",
+                    "bbox must be west,south,east,north in degrees with "
+                    "west < east and south < north",
+                )
+
+
+def select_facilities(facilities: gpd.GeoDataFrame, query: FacilityFilter) -> gpd.GeoDataFrame:
+    """Return the facilities matching every given criterion (a new frame, same columns)."""
+    keep = pd.Series(True, index=facilities.index)
+    if query.categories:
+        keep &= facilities["category"].isin(query.categories)
+    if query.types:
+        keep &= facilities["type"].isin(query.types)
+    if query.ags:
+        keep &= facilities["ags"].isin(query.ags)
+    if query.bbox is not None:
+        west, south, east, north = query.bbox
+        lon = facilities["lon"].astype(float)
+        lat = facilities["lat"].astype(float)
+        keep &= lon.between(west, east) & lat.between(south, north)
+    return facilities[keep]
+
+
+def facility_properties(facilities: pd.DataFrame) -> pd.DataFrame:
+    """Schema columns plus German/English labels of type and category, for the API."""
+    labels = facilities["type"].map(TYPES)
+    return facilities.assign(
+        type_label_de=labels.map(lambda t: t.label_de),
+        type_label_en=labels.map(lambda t: t.label_en),
+        category_label_de=facilities["category"].map(lambda c: CATEGORIES[c][0]),
+        category_label_en=facilities["category"].map(lambda c: CATEGORIES[c][1]),
+    )

@@ -1,0 +1,109 @@
+// Facilities on the statewide map: clustered markers per category, a layer switch, and
+// popups built with textContent so that names from data can never become markup.
+(function () {
+  "use strict";
+  const holder = document.querySelector("[data-facility-map]");
+  if (!holder) return;
+  const map = window[holder.dataset.facilityMap];
+  const CATEGORY = {
+    treffpunkt: { label: "Treffpunkte", colour: "#1b7837" },
+    beratung: { label: "Beratung", colour: "#6a3d9a" },
+  };
+  const WHEELCHAIR = { yes: "ja", limited: "eingeschränkt", no: "nein" };
+
+  function line(parent, label, value) {
+    if (!value) return;
+    const row = document.createElement("div");
+    const strong = document.createElement("strong");
+    strong.textContent = label + ": ";
+    row.appendChild(strong);
+    row.appendChild(document.createTextNode(value));
+    parent.appendChild(row);
+  }
+
+  function popup(p) {
+    const box = document.createElement("div");
+    box.className = "facility-popup";
+    const title = document.createElement("h3");
+    title.textContent = p.name;
+    box.appendChild(title);
+    const kind = document.createElement("div");
+    kind.className = "facility-type";
+    kind.textContent = p.type_label_de + " · " + p.category_label_de;
+    box.appendChild(kind);
+    const street = [p.street, p.housenumber].filter(Boolean).join(" ");
+    const town = [p.postcode, p.city].filter(Boolean).join(" ");
+    line(box, "Adresse", [street, town].filter(Boolean).join(", ") || "keine Angabe");
+    line(box, "Öffnungszeiten", p.opening_hours || "keine Angabe");
+    line(box, "Barrierefrei", WHEELCHAIR[p.wheelchair] || "unbekannt");
+    if (p.website && /^https?:\/\//i.test(p.website)) {
+      const row = document.createElement("div");
+      const a = document.createElement("a");
+      a.href = p.website;
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      a.textContent = "Webseite";
+      row.appendChild(a);
+      box.appendChild(row);
+    }
+    const src = document.createElement("div");
+    src.className = "facility-source";
+    src.textContent = "Quelle: " + (p.licence || p.source);
+    box.appendChild(src);
+    return box;
+  }
+
+  function clusterIcon(category) {
+    return function (cluster) {
+      const div = document.createElement("div");
+      const span = document.createElement("span");
+      span.textContent = String(cluster.getChildCount());
+      div.appendChild(span);
+      return L.divIcon({
+        html: div.outerHTML,
+        className: "facility-cluster facility-cluster-" + category,
+        iconSize: L.point(36, 36),
+      });
+    };
+  }
+
+  fetch(holder.dataset.facilitiesUrl, { headers: { Accept: "application/geo+json" } })
+    .then(function (resp) {
+      if (!resp.ok) throw new Error("facilities: HTTP " + resp.status);
+      return resp.json();
+    })
+    .then(function (fc) {
+      const overlays = {};
+      const groups = {};
+      Object.keys(CATEGORY).forEach(function (cat) {
+        groups[cat] = L.markerClusterGroup({
+          iconCreateFunction: clusterIcon(cat),
+          showCoverageOnHover: false,
+          maxClusterRadius: 40,
+        });
+        overlays[CATEGORY[cat].label] = groups[cat];
+      });
+      fc.features.forEach(function (f) {
+        const p = f.properties;
+        const group = groups[p.category];
+        if (!group) return;
+        const ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+        const marker = L.circleMarker(ll, {
+          radius: 7, weight: 2, color: "#ffffff", fillColor: CATEGORY[p.category].colour,
+          fillOpacity: 0.95, className: "facility-marker facility-" + p.category,
+        });
+        marker.bindPopup(function () { return popup(p); });
+        marker.bindTooltip(p.name);
+        group.addLayer(marker);
+      });
+      Object.keys(groups).forEach(function (cat) { groups[cat].addTo(map); });
+      L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
+      map.attributionControl.addAttribution(
+        'Einrichtungen: © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende (ODbL)'
+      );
+      holder.dataset.facilitiesLoaded = String(fc.features.length);
+    })
+    .catch(function (err) {
+      holder.dataset.facilitiesError = String(err);
+    });
+})();
