@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -200,15 +200,21 @@ def _in_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return (lon >= NI_LON[0]) & (lon <= NI_LON[1]) & (lat >= NI_LAT[0]) & (lat <= NI_LAT[1])
 
 
-def _valid_url(url: str) -> str | None:
-    """Return the normalised URL, or None if it is not an http(s) URL."""
-    candidate = url if "://" in url else f"https://{url}" if url.startswith("www.") else url
-    parts = urlsplit(candidate)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in candidate:
-        return None
-    if "." not in parts.hostname if parts.hostname else True:
-        return None
-    return candidate
+# An http(s) URL with a dotted host name; no spaces anywhere.
+_URL = r"https?://[^\s/:?#@]+\.[^\s/:?#@]{2,}(:\d{1,5})?([/?#]\S*)?"
+
+
+def _urls(values: pd.Series) -> pd.Series:
+    """Normalised web addresses ("www.x.de" gets https://); NA where not an http(s) URL."""
+    normalised = values.where(~values.str.startswith("www."), "https://" + values)
+    ok = (normalised == "") | normalised.str.fullmatch(_URL, case=False)
+    return normalised.where(ok)
+
+
+def _map_unique(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply ``func`` once per distinct non-empty value (lists repeat the same few values)."""
+    lookup = {v: func(v) for v in values.unique() if v}
+    return values.map(lambda v: lookup[v] if v else "")
 
 
 def _languages(value: str) -> str | None:
@@ -236,15 +242,22 @@ class _Collector:
         self,
         mask: pd.Series | np.ndarray,
         field: str | pd.Series,
-        reason: str | pd.Series,
+        reason: str | pd.Series | Callable[[object], str],
     ) -> None:
-        """Record a problem for every row where ``mask`` holds; field/reason may vary by row."""
+        """Record a problem for every row where ``mask`` holds.
+
+        ``field`` and ``reason`` may vary by row (a Series); ``reason`` may also be a function
+        of the row label, called only for flagged rows, so messages cost nothing for good rows.
+        """
         mask = pd.Series(np.asarray(mask, dtype=bool), index=self.rows.index)
         if not mask.any():
             return
         for idx in mask.index[mask]:
             name = field.loc[idx] if isinstance(field, pd.Series) else field
-            text = reason.loc[idx] if isinstance(reason, pd.Series) else reason
+            if isinstance(reason, pd.Series):
+                text = reason.loc[idx]
+            else:
+                text = reason(idx) if callable(reason) else reason
             problem = Problem(self.rows.loc[idx], str(name), str(text))
             self._found.append((int(self.position.loc[idx]), problem))
         self.bad |= mask
@@ -256,7 +269,7 @@ def _check_lengths(data: pd.DataFrame, out: _Collector) -> None:
         out.flag(
             lengths > limit,
             field,
-            lengths.map(lambda n, lim=limit: f"{n} characters, at most {lim} allowed"),
+            lambda i, n=lengths, lim=limit: f"{n[i]} characters, at most {lim} allowed",
         )
 
 
@@ -272,24 +285,20 @@ def _check_location(
         out.flag(
             ~missing & ~skip & ~np.isfinite(values),
             field,
-            raw.map(lambda v: f"{v!r} is not a number"),
+            lambda i, raw=raw: f"{raw[i]!r} is not a number",
         )
     finite = np.isfinite(lat) & np.isfinite(lon)
-    out.flag(finite & (lat.abs() > 90), "lat", lat.map(lambda v: f"{v} is not a latitude"))
-    out.flag(finite & (lon.abs() > 180), "lon", lon.map(lambda v: f"{v} is not a longitude"))
+    out.flag(finite & (lat.abs() > 90), "lat", lambda i: f"{lat[i]} is not a latitude")
+    out.flag(finite & (lon.abs() > 180), "lon", lambda i: f"{lon[i]} is not a longitude")
     plausible = finite & (lat.abs() <= 90) & (lon.abs() <= 180)
     inside_box = _in_box(lon.to_numpy(), lat.to_numpy())
     swapped = plausible & ~inside_box & _in_box(lat.to_numpy(), lon.to_numpy())
     out.flag(
         swapped,
         "lat/lon",
-        pd.Series(
-            [
-                f"latitude {a} and longitude {o} look swapped "
-                "(the point would lie in Niedersachsen the other way round)"
-                for a, o in zip(lat, lon, strict=True)
-            ],
-            index=data.index,
+        lambda i: (
+            f"latitude {lat[i]} and longitude {lon[i]} look swapped "
+            "(the point would lie in Niedersachsen the other way round)"
         ),
     )
     ags = pd.Series("", index=data.index, dtype="string")
@@ -329,44 +338,43 @@ def _check_values(data: pd.DataFrame, out: _Collector, skip: pd.Series) -> pd.Da
     out.flag(
         (data["type"] != "") & ~known,
         "type",
-        data["type"].map(lambda t: f"unknown type {t!r}; known: {', '.join(TYPES)}"),
+        lambda i: f"unknown type {data['type'][i]!r}; known: {', '.join(TYPES)}",
     )
-    expected = data["type"].map(lambda t: TYPES[t].category if t in TYPES else "")
+    expected = data["type"].map({k: t.category for k, t in TYPES.items()}).fillna("")
     clash = known & (data["category"] != "") & (data["category"] != expected)
     out.flag(
         clash,
         "category",
-        data["category"].map(lambda c: f"{c!r} does not match the type's category"),
+        lambda i: f"{data['category'][i]!r} does not match the type's category",
     )
     fixed["category"] = expected
 
     hours = data["opening_hours"]
-    unique_hours = {h: opening_hours.validate(h) for h in hours.unique() if h}
+    hours_ok = _map_unique(hours, opening_hours.validate)
     out.flag(
-        hours.map(lambda h: bool(h) and not unique_hours[h]),
+        (hours != "") & ~hours_ok.astype(bool),
         "opening_hours",
-        hours.map(lambda h: f"{h!r} is not valid OSM opening_hours syntax"),
+        lambda i: f"{hours[i]!r} is not valid OSM opening_hours syntax",
     )
 
-    chair = (
-        data["wheelchair"].str.lower().map(lambda v: WHEELCHAIR_VALUES.get(v, None if v else ""))
-    )
+    lowered = data["wheelchair"].str.lower()
+    chair = lowered.map(WHEELCHAIR_VALUES).where(lowered != "", "")
     out.flag(
         chair.isna(),
         "wheelchair",
-        data["wheelchair"].map(lambda v: f"{v!r}: expected yes, limited or no"),
+        lambda i: f"{data['wheelchair'][i]!r}: expected yes, limited or no",
     )
     fixed["wheelchair"] = chair.fillna("")
 
-    urls = data["website"].map(lambda u: _valid_url(u) if u else "")
-    out.flag(urls.isna(), "website", data["website"].map(lambda u: f"{u!r} is not a web address"))
+    urls = _urls(data["website"])
+    out.flag(urls.isna(), "website", lambda i: f"{data['website'][i]!r} is not a web address")
     fixed["website"] = urls.fillna("")
 
-    langs = data["languages"].map(lambda v: _languages(v) if v else "")
+    langs = _map_unique(data["languages"], _languages)
     out.flag(
         langs.isna(),
         "languages",
-        data["languages"].map(lambda v: f"{v!r}: expected ISO 639-1 codes such as de;en;tr"),
+        lambda i: f"{data['languages'][i]!r}: expected ISO 639-1 codes such as de;en;tr",
     )
     fixed["languages"] = langs.fillna("")
 
@@ -377,15 +385,15 @@ def _check_values(data: pd.DataFrame, out: _Collector, skip: pd.Series) -> pd.Da
         ("last_verified", _DATE, "an ISO date (YYYY-MM-DD)"),
     ):
         values = data[field]
-        wrong = (values != "") & ~values.map(lambda v, p=pattern: bool(p.fullmatch(v)))
-        out.flag(wrong, field, values.map(lambda v, w=what: f"{v!r} is not {w}"))
+        wrong = (values != "") & ~values.str.fullmatch(pattern.pattern)
+        out.flag(wrong, field, lambda i, v=values, w=what: f"{v[i]!r} is not {w}")
     dates = pd.to_datetime(
         data["last_verified"].where(data["last_verified"] != ""), errors="coerce", format="%Y-%m-%d"
     )
     out.flag(
         (data["last_verified"] != "")
         & dates.isna()
-        & data["last_verified"].map(lambda v: bool(_DATE.fullmatch(v))),
+        & data["last_verified"].str.fullmatch(_DATE.pattern),
         "last_verified",
         "not a calendar date",
     )
@@ -441,7 +449,7 @@ def validate_facilities(
         default_source + ":" + data["name"] + "@" + lat.map(_fmt) + "," + lon.map(_fmt),
     )
     dup = source.duplicated(keep="first") & ~out.bad
-    out.flag(dup, "source", source.map(lambda s: f"{s!r} appears more than once in this import"))
+    out.flag(dup, "source", lambda i: f"{source[i]!r} appears more than once in this import")
     valid = data.assign(
         category=fixed["category"],
         wheelchair=fixed["wheelchair"],

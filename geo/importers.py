@@ -213,10 +213,15 @@ def _normalise_columns(frame: pd.DataFrame) -> pd.DataFrame:
     types = out["type"].str.strip()
     mapped = types.str.casefold().map(_TYPE_SYNONYMS)
     out["type"] = mapped.where(mapped.notna(), types)
-    guessed = out["name"].map(type_from_name)
-    out["type"] = out["type"].where(out["type"] != "", guessed)
-    out["last_verified"] = out["last_verified"].map(_german_date)
-    out["opening_hours"] = out["opening_hours"].map(_osm_or_german_hours)
+    untyped = out["type"] == ""
+    out.loc[untyped, "type"] = out.loc[untyped, "name"].map(type_from_name)
+    dates = out["last_verified"]
+    out["last_verified"] = dates.where(
+        ~dates.str.contains(".", regex=False), dates.map(_german_date)
+    )
+    hours = out["opening_hours"]
+    lookup = {h: _osm_or_german_hours(h) for h in hours.unique() if h}
+    out["opening_hours"] = hours.map(lambda h: lookup.get(h, h))
     return out
 
 
