@@ -1,0 +1,254 @@
+"""Coverage analysis: hand-checkable squares and brute force on random inputs (EPSG:25832)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely import Point, box
+
+from geo import coverage as cov
+from geo.schema import (
+    AGE_65PLUS,
+    AGE_U18,
+    AGS,
+    ANALYSIS_CRS,
+    GRID_ID,
+    NAME,
+    POPULATION,
+    QUARTIER_ID,
+)
+
+X0, Y0 = 560_000.0, 5_710_000.0  # near Göttingen
+
+
+def cells_grid(n: int = 2, pop: float = 100.0, ags: str = "03159016") -> gpd.GeoDataFrame:
+    """n x n cells of 1 km; cell (i, j) has its lower-left corner at X0 + 1000 i, Y0 + 1000 j."""
+    geoms, ids = [], []
+    for i in range(n):
+        for j in range(n):
+            geoms.append(
+                box(X0 + 1000 * i, Y0 + 1000 * j, X0 + 1000 * (i + 1), Y0 + 1000 * (j + 1))
+            )
+            ids.append(f"c{i}{j}")
+    count = len(geoms)
+    return gpd.GeoDataFrame(
+        {
+            GRID_ID: ids,
+            AGS: [ags] * count,
+            POPULATION: [pop] * count,
+            AGE_U18: [pop / 5] * count,
+            AGE_65PLUS: [pop / 4] * count,
+        },
+        geometry=geoms,
+        crs=ANALYSIS_CRS,
+    )
+
+
+def points(*xy: tuple[float, float]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=[Point(x, y) for x, y in xy], crs=ANALYSIS_CRS)
+
+
+def test_facility_at_the_centre_of_a_2x2_km_square():
+    cells = cells_grid(2)
+    fac = points((X0 + 1000, Y0 + 1000))  # the common corner = centre of the square
+    result = cov.cell_coverage(
+        cells, fac, 800.0, box(X0, Y0, X0 + 2000, Y0 + 2000), frozenset({"03159016"})
+    )
+    # every cell centre is sqrt(500² + 500²) = 707.1 m away
+    assert result.frame["distance_m"].to_numpy() == pytest.approx([707.107] * 4, abs=1e-3)
+    assert result.frame["covered"].all()
+    assert result.frame["walk_min"].iloc[0] == pytest.approx(707.107 * 1.3 / 75, abs=1e-3)
+    # the edge of the curated area is 500 m from every centre, nearer than the facility
+    assert result.frame["uncertain"].all()
+    # 2SFCA: one facility, 400 residents in its catchment -> 1/400 per resident = 25 per 10,000
+    assert result.frame["access_per_10k"].to_numpy() == pytest.approx([25.0] * 4)
+
+
+def test_threshold_below_the_distance_makes_a_gap():
+    cells = cells_grid(2)
+    fac = points((X0 + 1000, Y0 + 1000))
+    result = cov.cell_coverage(cells, fac, 700.0, None, frozenset({"03159016"}))
+    agg = cov.aggregate(cells, result, cells[AGS])
+    row = agg.iloc[0]
+    assert row["residents"] == 400 and row["beyond"] == 400 and row["beyond_share"] == 1.0
+    assert row[f"{AGE_U18}_beyond"] == 80 and row[f"{AGE_65PLUS}_beyond"] == 100
+    assert row["mean_distance_m"] == pytest.approx(707.107, abs=1e-3)
+    assert row["access_per_10k"] == 0.0  # 707 m > 700 m catchment
+    assert row["status"] == "ok"
+
+
+def test_gemeinden_without_curated_data_are_keine_daten_not_gaps():
+    cells = pd.concat(
+        [cells_grid(1, ags="03159016"), cells_grid(1, ags="03152012")], ignore_index=True
+    )
+    cells = gpd.GeoDataFrame(cells, crs=ANALYSIS_CRS)
+    result = cov.cell_coverage(cells, points((X0, Y0)), 100.0, None, frozenset({"03159016"}))
+    agg = cov.aggregate(cells, result, cells[AGS]).set_index("key")
+    assert agg.loc["03152012", "status"] == "keine_daten"
+    assert np.isnan(agg.loc["03152012", "beyond"])
+    assert np.isnan(agg.loc["03152012", "beyond_share"])
+    assert agg.loc["03159016", "status"] == "ok"
+    kreis = cov.aggregate(cells, result, cells[AGS].str[:5]).set_index("key")
+    assert kreis.loc["03159", "status"] == "ok"
+    both = cov.aggregate(cells, result, pd.Series(["all", "all"])).iloc[0]
+    assert both["status"] == "teilweise" and both["residents_with_data"] == 100
+
+
+def test_no_facilities_at_all():
+    cells = cells_grid(1)
+    result = cov.cell_coverage(cells, points(), 1000.0, None, frozenset({"03159016"}))
+    assert np.isinf(result.frame["distance_m"]).all() and not result.frame["covered"].any()
+    agg = cov.aggregate(cells, result, cells[AGS]).iloc[0]
+    assert agg["beyond"] == 100 and np.isnan(agg["mean_distance_m"])
+
+
+@pytest.mark.parametrize("bad", [0.0, -5.0, float("nan"), float("inf")])
+def test_threshold_must_be_positive(bad):
+    with pytest.raises(ValueError, match="threshold_m"):
+        cov.cell_coverage(cells_grid(1), points((X0, Y0)), bad, None, frozenset())
+
+
+def test_distance_histogram_counts_residents_per_band():
+    cells = cells_grid(2)
+    result = cov.cell_coverage(
+        cells, points((X0 + 500, Y0 + 500)), 1000.0, None, frozenset({"03159016"})
+    )
+    # distances: 0, 1000, 1000, 1414
+    hist = cov.distance_histogram(cells, result)
+    by_band = {(h["from_m"], h["to_m"]): h["residents"] for h in hist}
+    assert by_band[(0.0, 500.0)] == 100
+    assert by_band[(1000.0, 2000.0)] == 300  # 1000 falls in [1000, 2000)
+    assert sum(by_band.values()) == 400
+
+
+def test_quartier_keys_use_stadtteile_where_they_exist():
+    cells = cells_grid(2)
+    stadtteil = gpd.GeoDataFrame(
+        {QUARTIER_ID: ["03159016-01"], AGS: ["03159016"], NAME: ["Weststadt"]},
+        geometry=[box(X0, Y0, X0 + 1000, Y0 + 2000)],
+        crs=ANALYSIS_CRS,
+    )
+    keys = cov.quartier_keys(cells, stadtteil)
+    assert keys[QUARTIER_ID].tolist() == ["03159016-01", "03159016-01", "c10", "c11"]
+    assert keys["quartier_name"].tolist()[:2] == ["Weststadt", "Weststadt"]
+
+
+# --- brute force cross-checks ---------------------------------------------------------------
+
+coords = st.floats(0, 20_000, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    demand=st.lists(st.tuples(coords, coords), min_size=1, max_size=40),
+    supply=st.lists(st.tuples(coords, coords), min_size=1, max_size=15),
+)
+def test_nearest_distance_matches_brute_force(demand, supply):
+    d, i = cov.nearest_distance(np.array(demand), np.array(supply))
+    full = np.hypot(
+        *(np.array(demand)[:, None, :] - np.array(supply)[None, :, :]).transpose(2, 0, 1)
+    )
+    assert d == pytest.approx(full.min(axis=1))
+    assert np.allclose(full[np.arange(len(demand)), i], d)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    demand=st.lists(st.tuples(coords, coords, st.integers(0, 500)), min_size=1, max_size=30),
+    supply=st.lists(st.tuples(coords, coords), min_size=0, max_size=10),
+    catchment=st.floats(100, 15_000),
+)
+def test_two_step_fca_matches_brute_force(demand, supply, catchment):
+    dxy = np.array([(x, y) for x, y, _ in demand], dtype=float)
+    pop = np.array([p for _, _, p in demand], dtype=float)
+    sxy = np.array(supply, dtype=float).reshape(-1, 2)
+    expected = np.zeros(len(dxy))
+    for sx, sy in sxy:
+        near = np.hypot(dxy[:, 0] - sx, dxy[:, 1] - sy) <= catchment
+        served = pop[near].sum()
+        if served > 0:
+            expected[near] += 1.0 / served
+    assert cov.two_step_fca(dxy, pop, sxy, catchment) == pytest.approx(expected * 10_000)
+
+
+def brute_weighted_median(values, weights):
+    pairs = sorted((v, w) for v, w in zip(values, weights, strict=True) if w > 0)
+    if not pairs:
+        return np.nan
+    half = sum(w for _, w in pairs) / 2
+    acc = 0.0
+    for v, w in pairs:
+        acc += w
+        if acc >= half:
+            return v
+    return pairs[-1][0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1e4), st.integers(0, 50), st.integers(0, 3)), min_size=1, max_size=50
+    )
+)
+def test_weighted_median_matches_brute_force(rows):
+    values = np.array([v for v, _, _ in rows])
+    weights = np.array([w for _, w, _ in rows], dtype=float)
+    groups = np.array([g for _, _, g in rows])
+    got = cov.weighted_median(values, weights, groups)
+    for g in range(groups.max() + 1):
+        want = brute_weighted_median(values[groups == g], weights[groups == g])
+        assert (np.isnan(want) and np.isnan(got[g])) or got[g] == pytest.approx(want)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pops=st.lists(st.integers(0, 1000), min_size=9, max_size=9),
+    fac=st.lists(st.tuples(st.floats(0, 3000), st.floats(0, 3000)), min_size=0, max_size=4),
+    threshold=st.floats(200, 3000),
+)
+def test_aggregate_matches_brute_force(pops, fac, threshold):
+    cells = cells_grid(3)
+    cells[POPULATION] = np.array(pops, dtype=float)
+    cells[AGE_U18] = cells[POPULATION] / 2
+    cells[AGE_65PLUS] = cells[POPULATION] / 10
+    cells[AGS] = [
+        "03159016",
+        "03159016",
+        "03159016",
+        "03159017",
+        "03159017",
+        "03159017",
+        "03159018",
+        "03159018",
+        "03159018",
+    ]
+    facilities = points(*[(X0 + x, Y0 + y) for x, y in fac])
+    result = cov.cell_coverage(
+        cells, facilities, threshold, None, frozenset({"03159016", "03159017"})
+    )
+    agg = cov.aggregate(cells, result, cells[AGS]).set_index("key")
+    centres = np.array([(g.centroid.x, g.centroid.y) for g in cells.geometry])
+    for ags, group in cells.groupby(AGS):
+        rows = group.index
+        d = np.array(
+            [
+                min((np.hypot(cx - (X0 + x), cy - (Y0 + y)) for x, y in fac), default=np.inf)
+                for cx, cy in centres[rows]
+            ]
+        )
+        pop = group[POPULATION].to_numpy()
+        if ags == "03159018":
+            assert agg.loc[ags, "status"] == "keine_daten"
+            continue
+        beyond = pop[d > threshold].sum()
+        assert agg.loc[ags, "beyond"] == pytest.approx(beyond)
+        assert agg.loc[ags, f"{AGE_U18}_beyond"] == pytest.approx(beyond / 2)
+        if pop.sum() > 0:
+            assert agg.loc[ags, "beyond_share"] == pytest.approx(beyond / pop.sum())
+        if fac and pop.sum() > 0:
+            assert agg.loc[ags, "mean_distance_m"] == pytest.approx((pop * d).sum() / pop.sum())
+            assert agg.loc[ags, "median_distance_m"] == pytest.approx(brute_weighted_median(d, pop))
