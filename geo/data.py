@@ -17,6 +17,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.coverage import quartier_keys
 from geo.display import display_coverage
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.schema import (
@@ -95,6 +96,8 @@ class Datasets:
     quartiere: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame
     coverage: pd.DataFrame
+    cell_quartiere: pd.DataFrame  # quartier_id and quartier_name of each cell (same index)
+    curated_area: shapely.Geometry | None  # union of the curated Gemeinden, EPSG:25832
 
     @property
     def curated_ags(self) -> frozenset[str]:
@@ -221,6 +224,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         raise DatasetError(
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
         )
+    curated = gemeinden[gemeinden[AGS].isin(set(coverage["ags"]))]
     return Datasets(
         gemeinden=gemeinden,
         gemeinden_display=display_coverage(gemeinden),
@@ -228,4 +232,6 @@ def load_datasets(data_dir: Path) -> Datasets:
         quartiere=quartiere,
         facilities=facilities_frame(facilities),
         coverage=coverage,
+        cell_quartiere=quartier_keys(cells, quartiere),
+        curated_area=shapely.union_all(curated.geometry.to_numpy()) if len(curated) else None,
     )

@@ -85,3 +85,30 @@ def test_facilities_appear_as_markers_with_escaped_popups(page, live_server):
     assert page.locator(".facility-beratung, .facility-cluster-beratung").count() == 0
     assert page.problems == []
     assert page.foreign == []
+
+
+def test_planner_select_click_goettingen_see_quartiere_and_table(page, live_server):
+    page.goto(live_server + "/planung", wait_until="networkidle")
+    page.wait_for_selector("#planner[data-state='ready']")
+    assert page.locator("path.no-data").count() > 900  # hatched "keine Daten"
+    assert page.locator("#quartiere-table tbody tr").count() == 25
+    page.locator("#what").select_option("category:beratung")
+    page.wait_for_selector("#planner[data-state='ready']")
+    assert "5.000 m" in page.locator("#summary").inner_text()
+    page.locator("path[data-ags='03159016']").click(force=True)
+    page.wait_for_selector("#planner[data-selected='03159016']")
+    page.wait_for_selector("path.quartier")
+    assert page.locator("path.quartier").count() > 50
+    assert page.locator("path.planner-facility").count() > 10
+    assert page.locator("#table-title").inner_text() == "Quartiere in Göttingen"
+    rows = page.locator("#quartiere-table tbody tr")
+    assert rows.count() > 50
+    first = [int(c.replace(".", "")) for c in rows.nth(0).locator("td").all_inner_texts()[1:2]]
+    second = [int(c.replace(".", "")) for c in rows.nth(1).locator("td").all_inner_texts()[1:2]]
+    assert first >= second  # sorted by residents beyond reach
+    page.get_by_role("button", name="65+ außerhalb").click()
+    assert page.get_by_role("button", name="65+ außerhalb").get_attribute("aria-pressed") == "true"
+    assert "format=csv" in page.locator("#dl-quartiere-csv").get_attribute("href")
+    assert "03159016" in page.locator("#dl-quartiere-geojson").get_attribute("href")
+    assert page.problems == []
+    assert page.foreign == []

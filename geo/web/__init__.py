@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from geo.web import api, errors, pages, security
+from geo.web import api, coverage_api, errors, pages, security
 
 __all__ = ["init_app"]
 
@@ -19,3 +19,4 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(coverage_api.bp)

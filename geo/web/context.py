@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -9,7 +10,7 @@ from flask import current_app
 
 from geo.data import Datasets
 
-__all__ = ["cached", "datasets"]
+__all__ = ["cached", "datasets", "lru_cached"]
 
 T = TypeVar("T")
 
@@ -25,3 +26,16 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+def lru_cached(key: Hashable, compute: Callable[[], T], maxsize: int = 32) -> T:
+    """Like `cached`, for keys chosen by users (thresholds): keeps the ``maxsize`` newest."""
+    cache: OrderedDict = current_app.extensions.setdefault("nk_lru", OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = compute()
+    cache[key] = value
+    while len(cache) > maxsize:
+        cache.popitem(last=False)
+    return value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
 
-from geo.maps import gemeinden_map
+from geo.facilities import CATEGORIES, TYPES
+from geo.maps import attribution_html, gemeinden_map
 from geo.web.context import cached, datasets
 
 __all__ = ["bp"]
@@ -29,6 +30,24 @@ def index() -> str:
         ),
     )
     return render_template("pages/map.html", map=parts)
+
+
+@bp.get("/planung")
+def planner() -> str:
+    """The planner view: who lives beyond reach, per Gemeinde and Quartier."""
+    categories = [
+        (key, {"label": labels[0], "types": [t for t in TYPES.values() if t.category == key]})
+        for key, labels in CATEGORIES.items()
+    ]
+    return render_template(
+        "planner/index.html",
+        categories=categories,
+        tile_url=current_app.config["TILE_URL"],
+        tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+        attribution=attribution_html()
+        + ' | Einrichtungen: © <a href="https://www.openstreetmap.org/copyright">'
+        "OpenStreetMap</a>-Mitwirkende (ODbL)",
+    )
 
 
 @bp.get("/healthz")

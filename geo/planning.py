@@ -1,0 +1,196 @@
+"""The planner's questions answered from the loaded datasets: coverage for a selection.
+
+Thin glue between `geo.data.Datasets` and the pure `geo.coverage` functions: choose the
+facilities, run the per-cell analysis once, and shape tables per Gemeinde, Kreis or Quartier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.coverage import (
+    DEFAULT_THRESHOLD_M,
+    DETOUR_FACTOR,
+    WALK_M_PER_MIN,
+    CellCoverage,
+    aggregate,
+    cell_coverage,
+    distance_histogram,
+)
+from geo.data import Datasets
+from geo.facilities import CATEGORIES, TYPES
+from geo.schema import AGS, GRID_ID, KREIS, KREIS_ARS, NAME, QUARTIER_ID
+
+__all__ = [
+    "LEVELS",
+    "MAX_THRESHOLD_M",
+    "Analysis",
+    "Selection",
+    "SelectionError",
+    "analyse",
+    "method_parameters",
+    "quartier_table",
+    "selection_histogram",
+    "top_quartiere",
+    "unit_table",
+]
+
+LEVELS = ("gemeinde", "kreis")
+MAX_THRESHOLD_M = 50_000.0  # beyond this "reach" stops meaning anything
+
+
+class SelectionError(ValueError):
+    """A selection parameter is invalid; ``parameter`` names it."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which facilities count as supply, and the reach."""
+
+    category: str
+    type: str | None
+    threshold_m: float
+
+    @classmethod
+    def parse(cls, category: str | None, type_: str | None, threshold_m: str | None) -> Selection:
+        """Validate request-style text parameters; a type implies its category."""
+        category = (category or "").strip() or None
+        type_ = (type_ or "").strip() or None
+        if type_ is not None and type_ not in TYPES:
+            raise SelectionError("type", f"unknown type {type_!r}; use one of {', '.join(TYPES)}")
+        if category is not None and category not in CATEGORIES:
+            raise SelectionError(
+                "category", f"unknown category {category!r}; use {' or '.join(CATEGORIES)}"
+            )
+        if type_ is not None:
+            if category is not None and TYPES[type_].category != category:
+                raise SelectionError("type", f"type {type_!r} is not in category {category!r}")
+            category = TYPES[type_].category
+        if category is None:
+            raise SelectionError("category", "give a category (treffpunkt or beratung) or a type")
+        if threshold_m is None or threshold_m.strip() == "":
+            threshold = DEFAULT_THRESHOLD_M[category]
+        else:
+            try:
+                threshold = float(threshold_m)
+            except ValueError:
+                raise SelectionError("threshold_m", f"{threshold_m!r} is not a number") from None
+            if not (0 < threshold <= MAX_THRESHOLD_M):
+                raise SelectionError(
+                    "threshold_m",
+                    f"threshold_m must be between 0 and "
+                    f"{MAX_THRESHOLD_M:,.0f} metres, not {threshold_m}",
+                )
+        return cls(category=category, type=type_, threshold_m=threshold)
+
+    def facilities(self, all_facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """The facilities this selection counts."""
+        if self.type is not None:
+            return all_facilities[all_facilities["type"] == self.type]
+        return all_facilities[all_facilities["category"] == self.category]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"category": self.category, "type": self.type, "threshold_m": self.threshold_m}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Per-cell coverage for one selection, with what is needed to aggregate it."""
+
+    selection: Selection
+    data: Datasets
+    coverage: CellCoverage
+
+
+def analyse(data: Datasets, selection: Selection) -> Analysis:
+    """Run the per-cell analysis for ``selection``."""
+    result = cell_coverage(
+        data.cells,
+        selection.facilities(data.facilities),
+        selection.threshold_m,
+        data.curated_area,
+        data.curated_ags,
+    )
+    return Analysis(selection=selection, data=data, coverage=result)
+
+
+def unit_table(analysis: Analysis, level: str) -> pd.DataFrame:
+    """Figures per Gemeinde or Kreis, with names, sorted by key."""
+    data = analysis.data
+    if level == "gemeinde":
+        keys = data.cells[AGS]
+        names = data.gemeinden.set_index(AGS)[[NAME, KREIS]]
+    elif level == "kreis":
+        keys = data.cells[AGS].str[:5]
+        names = data.gemeinden.drop_duplicates(KREIS_ARS).set_index(KREIS_ARS)[[KREIS]]
+        names = names.assign(**{NAME: names[KREIS]})
+    else:
+        raise SelectionError("level", f"level must be one of {', '.join(LEVELS)}")
+    table = aggregate(data.cells, analysis.coverage, keys).set_index("key")
+    table = names.join(table, how="left")
+    # units without population cells (gemeindefreie Gebiete) have no residents
+    table["residents"] = table["residents"].fillna(0)
+    table["status"] = table["status"].fillna("keine_daten")
+    return table.rename_axis("key").reset_index().sort_values("key")
+
+
+def quartier_table(analysis: Analysis, ags: str) -> gpd.GeoDataFrame:
+    """Figures per Quartier of one Gemeinde: Stadtteile where they exist, else 1 km cells."""
+    data = analysis.data
+    in_gemeinde = (data.cells[AGS] == ags).to_numpy()
+    cells = data.cells[in_gemeinde]
+    keys = data.cell_quartiere.loc[cells.index]
+    sub = CellCoverage(analysis.coverage.frame[in_gemeinde], analysis.coverage.threshold_m)
+    table = aggregate(cells, sub, keys[QUARTIER_ID]).rename(columns={"key": QUARTIER_ID})
+    names = keys.drop_duplicates(QUARTIER_ID).set_index(QUARTIER_ID)["quartier_name"]
+    table["name"] = table[QUARTIER_ID].map(names)
+    stadtteile = data.quartiere.set_index(QUARTIER_ID).geometry
+    squares = cells.set_index(GRID_ID).geometry
+    geometry = [stadtteile.get(q, squares.get(q)) for q in table[QUARTIER_ID]]
+    table["kind"] = np.where(table[QUARTIER_ID].isin(stadtteile.index), "stadtteil", "zelle")
+    frame = gpd.GeoDataFrame(table, geometry=geometry, crs=data.cells.crs)
+    return frame.sort_values("beyond", ascending=False, na_position="last")
+
+
+def top_quartiere(analysis: Analysis, limit: int) -> gpd.GeoDataFrame:
+    """The ``limit`` Quartiere with most residents beyond reach, over all curated Gemeinden."""
+    frames = [quartier_table(analysis, ags) for ags in sorted(analysis.data.curated_ags)]
+    if not frames:
+        return gpd.GeoDataFrame(
+            columns=["geometry"], geometry="geometry", crs=analysis.data.cells.crs
+        )
+    names = analysis.data.gemeinden.set_index(AGS)[NAME]
+    for frame, ags in zip(frames, sorted(analysis.data.curated_ags), strict=True):
+        frame["ags"] = ags
+        frame["gemeinde"] = names.get(ags, "")
+    merged = pd.concat(frames, ignore_index=True)
+    merged = merged.sort_values(["beyond", "residents"], ascending=False, na_position="last")
+    return gpd.GeoDataFrame(merged.head(limit), geometry="geometry", crs=frames[0].crs)
+
+
+def selection_histogram(analysis: Analysis, ags: str | None = None) -> list[dict]:
+    """Residents per distance band for the whole state or one Gemeinde."""
+    cells = analysis.data.cells
+    if ags is None:
+        return distance_histogram(cells, analysis.coverage)
+    mask = (cells[AGS] == ags).to_numpy()
+    sub = CellCoverage(analysis.coverage.frame[mask], analysis.coverage.threshold_m)
+    return distance_histogram(cells[mask], sub)
+
+
+def method_parameters() -> dict[str, object]:
+    """The constants of the method, for responses and the method note."""
+    return {
+        "distance": "straight line from the 1 km cell centre to the nearest facility",
+        "detour_factor": DETOUR_FACTOR,
+        "walk_m_per_min": WALK_M_PER_MIN,
+        "default_threshold_m": DEFAULT_THRESHOLD_M,
+    }

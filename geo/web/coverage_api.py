@@ -1,0 +1,194 @@
+"""Coverage API: per Gemeinde/Kreis (JSON or CSV) and per Quartier of one Gemeinde (GeoJSON/CSV)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Response, request
+
+from geo.geojson import GEOJSON_MIME, feature_collection, plain
+from geo.planning import (
+    LEVELS,
+    Analysis,
+    Selection,
+    SelectionError,
+    analyse,
+    method_parameters,
+    quartier_table,
+    selection_histogram,
+    top_quartiere,
+    unit_table,
+)
+from geo.schema import AGS, QUARTIER_ID
+from geo.web.context import datasets, lru_cached
+from geo.web.errors import ApiError
+
+__all__ = ["SOURCES", "bp"]
+
+bp = Blueprint("coverage_api", __name__, url_prefix="/api/coverage")
+
+AGS_PATTERN = re.compile(r"\d{8}")
+SOURCES = [
+    {
+        "data": "Einwohner je Gemeinde",
+        "source": "Zensus 2022, Statistische Ämter des Bundes und der Länder",
+        "vintage": "2022-05-15",
+        "licence": "dl-de/by-2-0",
+    },
+    {
+        "data": "1-km-Bevölkerungsraster mit Altersklassen",
+        "source": "Zensus 2011, © Statistisches Bundesamt, Wiesbaden (auf 2022 skaliert)",
+        "vintage": "2011-05-09",
+        "licence": "Vervielfältigung mit Quellenangabe gestattet",
+    },
+    {
+        "data": "Gemeindegrenzen",
+        "source": "© GeoBasis-DE / BKG 2016, 2022 (Daten verändert)",
+        "vintage": "2016/2022",
+        "licence": "dl-de/by-2-0",
+    },
+    {
+        "data": "Einrichtungen",
+        "source": "© OpenStreetMap-Mitwirkende, kuratiert (Göttingen)",
+        "vintage": "OSM 2026-08",
+        "licence": "ODbL-1.0",
+    },
+]
+UNIT_COLUMNS = [
+    "key", "name", "kreis", "status", "residents", "residents_with_data", "beyond",
+    "beyond_share", "u18", "u18_beyond", "u18_beyond_share", "a65plus", "a65plus_beyond",
+    "a65plus_beyond_share", "mean_distance_m", "median_distance_m", "access_per_10k",
+    "uncertain_residents",
+]  # fmt: skip
+QUARTIER_COLUMNS = [QUARTIER_ID, "name", "kind", *UNIT_COLUMNS[3:]]
+TOP_COLUMNS = [QUARTIER_ID, "name", "ags", "gemeinde", "kind", *UNIT_COLUMNS[3:]]
+MAX_LIMIT = 500
+
+
+def _selection() -> Selection:
+    try:
+        return Selection.parse(
+            request.args.get("category"),
+            request.args.get("type"),
+            request.args.get("threshold_m"),
+        )
+    except SelectionError as err:
+        raise ApiError(400, str(err), err.parameter) from err
+
+
+def _format(allowed: tuple[str, ...]) -> str:
+    fmt = request.args.get("format", allowed[0])
+    if fmt not in allowed:
+        raise ApiError(400, f"format must be one of {', '.join(allowed)}", "format")
+    return fmt
+
+
+def _analysis(selection: Selection) -> Analysis:
+    return lru_cached(("analysis", selection), lambda: analyse(datasets(), selection))
+
+
+def _rounded(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy with shares to 4 decimals and counts/metres to 1: no false precision."""
+    out = frame.copy()
+    for col in frame[columns].select_dtypes("number").columns:
+        out[col] = frame[col].round(4 if col.endswith("share") else 1)
+    return out
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    rows = _rounded(frame, columns)[columns].to_dict(orient="records")
+    return [{k: plain(v) for k, v in row.items()} for row in rows]
+
+
+def _csv(frame: pd.DataFrame, columns: list[str], selection: Selection, name: str) -> Response:
+    out = _rounded(frame, columns)[columns]
+    for key, value in selection.as_dict().items():
+        out[key] = value
+    out["quellen"] = "; ".join(f"{s['source']} ({s['vintage']})" for s in SOURCES)
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False)
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _meta(selection: Selection, **extra: object) -> dict:
+    return {
+        "parameters": {**selection.as_dict(), **extra},
+        "method": method_parameters(),
+        "sources": SOURCES,
+    }
+
+
+@bp.get("")
+def coverage() -> Response:
+    """Residents beyond reach per Gemeinde (default) or Kreis, for a category or type."""
+    selection = _selection()
+    level = request.args.get("level", "gemeinde")
+    if level not in LEVELS:
+        raise ApiError(400, f"level must be one of {', '.join(LEVELS)}", "level")
+    fmt = _format(("json", "csv"))
+    analysis = _analysis(selection)
+    table = lru_cached(("units", selection, level), lambda: unit_table(analysis, level))
+    if fmt == "csv":
+        return _csv(table, UNIT_COLUMNS, selection, f"erreichbarkeit_{level}")
+    with_data = table[table["status"] != "keine_daten"]
+    summary = {
+        "residents_with_data": float(with_data["residents_with_data"].sum()),
+        "beyond": float(np.nansum(with_data["beyond"])),
+        "units_with_data": len(with_data),
+        "units": len(table),
+    }
+    body = {
+        **_meta(selection, level=level),
+        "summary": summary,
+        "histogram": selection_histogram(analysis),
+        "units": _records(table, UNIT_COLUMNS),
+    }
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+@bp.get("/<ags>/quartiere")
+def quartiere(ags: str) -> Response:
+    """The Quartiere of one Gemeinde with their coverage, as GeoJSON (or CSV)."""
+    if not AGS_PATTERN.fullmatch(ags):
+        raise ApiError(400, f"{ags!r} is not an AGS: expected 8 digits, e.g. 03159016", "ags")
+    if ags not in set(datasets().gemeinden[AGS]):
+        raise ApiError(404, f"no Gemeinde with AGS {ags} in Niedersachsen", "ags")
+    selection = _selection()
+    fmt = _format(("geojson", "csv"))
+    analysis = _analysis(selection)
+    table = quartier_table(analysis, ags)
+    if fmt == "csv":
+        return _csv(table, QUARTIER_COLUMNS, selection, f"erreichbarkeit_quartiere_{ags}")
+    collection = feature_collection(
+        _rounded(table, QUARTIER_COLUMNS), QUARTIER_COLUMNS, id_column=QUARTIER_ID
+    )
+    collection.update(_meta(selection, ags=ags))
+    collection["histogram"] = selection_histogram(analysis, ags)
+    return Response(json.dumps(collection, ensure_ascii=False), mimetype=GEOJSON_MIME)
+
+
+@bp.get("/quartiere")
+def top() -> Response:
+    """The most underserved Quartiere of all curated Gemeinden (``limit``, default 25)."""
+    selection = _selection()
+    fmt = _format(("geojson", "csv"))
+    raw_limit = request.args.get("limit", "25")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        raise ApiError(400, f"limit must be a whole number from 1 to {MAX_LIMIT}", "limit")
+    analysis = _analysis(selection)
+    table = lru_cached(
+        ("top", selection, int(raw_limit)), lambda: top_quartiere(analysis, int(raw_limit))
+    )
+    if fmt == "csv":
+        return _csv(table, TOP_COLUMNS, selection, "erreichbarkeit_quartiere")
+    collection = feature_collection(
+        _rounded(table, TOP_COLUMNS), TOP_COLUMNS, id_column=QUARTIER_ID
+    )
+    collection.update(_meta(selection, limit=int(raw_limit)))
+    return Response(json.dumps(collection, ensure_ascii=False), mimetype=GEOJSON_MIME)

@@ -1,0 +1,297 @@
+// Planner view: statewide choropleth of residents beyond reach, Quartiere of a clicked
+// Gemeinde, a sortable table, a distance chart and downloads. All text from data goes into
+// the page with textContent.
+(function () {
+  "use strict";
+  const root = document.getElementById("planner");
+  if (!root) return;
+  const ds = root.dataset;
+  const BINS = [0.1, 0.25, 0.5, 0.75];
+  const COLOURS = ["#1a9850", "#a6d96a", "#fee08b", "#fc8d59", "#d73027"];
+  const NO_DATA = "url(#nk-hatch)";
+  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 0 });
+  const pct = new Intl.NumberFormat("de-DE", { style: "percent", maximumFractionDigits: 0 });
+
+  const map = L.map("planner-map", { minZoom: 6, maxZoom: 18, zoomSnap: 0.5 })
+    .fitBounds([[51.29, 6.65], [53.9, 11.6]]);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(ds.attribution);
+  if (ds.tileUrl) {
+    L.tileLayer(ds.tileUrl, { attribution: ds.tileAttribution, maxZoom: 18 }).addTo(map);
+  }
+
+  const state = { units: {}, gemeinden: null, quartiere: null, facilities: null,
+                  selected: null, rows: [], sortKey: "beyond", params: null };
+
+  function colour(share) {
+    let i = 0;
+    while (i < BINS.length && share >= BINS[i]) i++;
+    return COLOURS[i];
+  }
+
+  function addHatchPattern() {
+    const svg = map.getPanes().overlayPane.querySelector("svg");
+    if (!svg || svg.querySelector("#nk-hatch")) return;
+    const ns = "http://www.w3.org/2000/svg";
+    const defs = document.createElementNS(ns, "defs");
+    const pattern = document.createElementNS(ns, "pattern");
+    pattern.setAttribute("id", "nk-hatch");
+    pattern.setAttribute("patternUnits", "userSpaceOnUse");
+    pattern.setAttribute("width", "6");
+    pattern.setAttribute("height", "6");
+    pattern.setAttribute("patternTransform", "rotate(45)");
+    const bg = document.createElementNS(ns, "rect");
+    bg.setAttribute("width", "6"); bg.setAttribute("height", "6"); bg.setAttribute("fill", "#eeeeee");
+    const line = document.createElementNS(ns, "rect");
+    line.setAttribute("width", "2"); line.setAttribute("height", "6"); line.setAttribute("fill", "#b5b5b5");
+    pattern.appendChild(bg); pattern.appendChild(line); defs.appendChild(pattern);
+    svg.insertBefore(defs, svg.firstChild);
+  }
+
+  function styleFor(unit) {
+    if (!unit || unit.status === "keine_daten") {
+      return { fillColor: "#dddddd", fillOpacity: 1, color: "#999", weight: 0.5, className: "no-data" };
+    }
+    return { fillColor: colour(unit.beyond_share || 0), fillOpacity: 0.8, color: "#555", weight: 0.6,
+             className: "has-data" };
+  }
+
+  function applyHatch(layer, unit) {
+    // Leaflet applies className only when a path is created: keep the classes in step here.
+    if (!layer._path) return;
+    const noData = !unit || unit.status === "keine_daten";
+    layer._path.classList.toggle("no-data", noData);
+    layer._path.classList.toggle("has-data", !noData);
+    if (noData) layer._path.setAttribute("fill", NO_DATA);
+  }
+
+  function query(extra) {
+    const p = new URLSearchParams(state.params);
+    Object.entries(extra || {}).forEach(([k, v]) => p.set(k, v));
+    return "?" + p.toString();
+  }
+
+  function text(el, value) { el.textContent = value; return el; }
+  function make(tag, value) { const el = document.createElement(tag); if (value !== undefined) el.textContent = value; return el; }
+
+  function renderLegend(threshold) {
+    const legend = document.getElementById("legend");
+    legend.replaceChildren();
+    legend.appendChild(make("strong", "Einwohner außerhalb " + fmt.format(threshold) + " m"));
+    const list = make("ul");
+    const labels = ["unter 10 %", "10–25 %", "25–50 %", "50–75 %", "ab 75 %"];
+    COLOURS.forEach((c, i) => {
+      const li = make("li"); const sw = make("span"); sw.className = "swatch"; sw.style.background = c;
+      li.appendChild(sw); li.appendChild(document.createTextNode(labels[i])); list.appendChild(li);
+    });
+    const li = make("li"); const sw = make("span"); sw.className = "swatch hatch";
+    li.appendChild(sw); li.appendChild(document.createTextNode("keine Daten")); list.appendChild(li);
+    legend.appendChild(list);
+  }
+
+  function renderSummary(body) {
+    const box = document.getElementById("summary");
+    box.replaceChildren();
+    const s = body.summary;
+    const share = s.residents_with_data > 0 ? s.beyond / s.residents_with_data : 0;
+    box.appendChild(make("p",
+      fmt.format(s.beyond) + " von " + fmt.format(s.residents_with_data) + " Einwohnern (" +
+      pct.format(share) + ") in Gemeinden mit Daten wohnen weiter als " +
+      fmt.format(body.parameters.threshold_m) + " m vom nächsten Angebot entfernt."));
+    box.appendChild(make("p", "Kuratierte Einrichtungsdaten gibt es bisher für " + s.units_with_data +
+      " von " + s.units + " Gemeinden; alle anderen: keine Daten."));
+  }
+
+  function renderChart(histogram) {
+    const holder = document.getElementById("chart");
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    const w = 380, h = 150, pad = 28, bw = (w - pad) / histogram.length;
+    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+    const max = Math.max(1, ...histogram.map((b) => b.residents));
+    histogram.forEach((b, i) => {
+      const bh = (h - 2 * pad) * (b.residents / max);
+      const rect = document.createElementNS(ns, "rect");
+      rect.setAttribute("x", String(pad + i * bw + 3)); rect.setAttribute("width", String(bw - 6));
+      rect.setAttribute("y", String(h - pad - bh)); rect.setAttribute("height", String(bh));
+      rect.setAttribute("fill", b.to_m !== null && b.to_m <= state.threshold ? "#1a9850" : "#d73027");
+      const title = document.createElementNS(ns, "title");
+      title.textContent = fmt.format(b.residents) + " Einwohner";
+      rect.appendChild(title);
+      const label = document.createElementNS(ns, "text");
+      label.setAttribute("x", String(pad + i * bw + bw / 2)); label.setAttribute("y", String(h - pad + 13));
+      label.setAttribute("text-anchor", "middle");
+      label.textContent = b.to_m === null ? "> " + b.from_m / 1000 + " km" : "≤ " + b.to_m / 1000 + " km";
+      const value = document.createElementNS(ns, "text");
+      value.setAttribute("x", String(pad + i * bw + bw / 2)); value.setAttribute("y", String(h - pad - bh - 3));
+      value.setAttribute("text-anchor", "middle");
+      value.textContent = fmt.format(b.residents);
+      svg.appendChild(rect); svg.appendChild(label); svg.appendChild(value);
+    });
+    holder.replaceChildren(svg);
+  }
+
+  function renderTable(features, title, note) {
+    text(document.getElementById("table-title"), title);
+    text(document.getElementById("table-note"), note || "");
+    state.rows = features;
+    drawRows();
+  }
+
+  function drawRows() {
+    const key = state.sortKey;
+    const rows = state.rows.slice().sort((a, b) => (b.properties[key] || 0) - (a.properties[key] || 0));
+    const body = document.querySelector("#quartiere-table tbody");
+    body.replaceChildren();
+    rows.forEach((f) => {
+      const p = f.properties;
+      const tr = make("tr");
+      tr.tabIndex = 0;
+      tr.dataset.quartier = p.quartier_id;
+      const label = p.gemeinde ? p.name + " (" + p.gemeinde + ")" : p.name;
+      tr.appendChild(make("td", label + (p.uncertain_residents > 0 ? " *" : "")));
+      ["beyond", "a65plus_beyond", "u18_beyond"].forEach((k) => tr.appendChild(make("td", p[k] === null ? "–" : fmt.format(p[k]))));
+      tr.appendChild(make("td", p.beyond_share === null ? "–" : pct.format(p.beyond_share)));
+      const open = () => showQuartier(f);
+      tr.addEventListener("click", open);
+      tr.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+      body.appendChild(tr);
+    });
+    document.querySelectorAll("#quartiere-table th button").forEach((b) => {
+      b.setAttribute("aria-pressed", String(b.dataset.sort === key));
+    });
+  }
+
+  function showQuartier(feature) {
+    const layer = L.geoJSON(feature);
+    map.fitBounds(layer.getBounds(), { maxZoom: 15 });
+    if (state.highlight) map.removeLayer(state.highlight);
+    state.highlight = L.geoJSON(feature, { style: { color: "#003d80", weight: 3, fill: false },
+                                           interactive: false }).addTo(map);
+  }
+
+  function updateDownloads() {
+    document.getElementById("dl-gemeinden-csv").href = ds.coverageUrl + query({ format: "csv" });
+    const q = state.selected
+      ? ds.quartiereUrl.replace("AGS", state.selected) : ds.topUrl;
+    document.getElementById("dl-quartiere-csv").href = q + query({ format: "csv" });
+    document.getElementById("dl-quartiere-geojson").href = q + query({ format: "geojson" });
+  }
+
+  function getJSON(url) {
+    return fetch(url).then((r) => r.json().then((body) => {
+      if (!r.ok) throw new Error(body.message || ("HTTP " + r.status));
+      return body;
+    }));
+  }
+
+  function showError(err) {
+    const box = document.getElementById("summary");
+    box.replaceChildren(make("p", "Fehler: " + err.message));
+    box.classList.add("error");
+  }
+
+  function readParams() {
+    const what = document.getElementById("what").value.split(":");
+    const params = {};
+    params[what[0]] = what[1];
+    const t = document.getElementById("threshold").value.trim();
+    if (t) params.threshold_m = t;
+    return params;
+  }
+
+  function refresh() {
+    state.params = readParams();
+    root.dataset.state = "loading";
+    document.getElementById("summary").classList.remove("error");
+    return getJSON(ds.coverageUrl + query()).then((body) => {
+      state.units = {};
+      body.units.forEach((u) => { state.units[u.key] = u; });
+      state.threshold = body.parameters.threshold_m;
+      renderSummary(body);
+      renderChart(body.histogram);
+      renderLegend(body.parameters.threshold_m);
+      state.gemeinden.eachLayer((layer) => {
+        const unit = state.units[layer.feature.properties.ags];
+        layer.setStyle(styleFor(unit));
+        applyHatch(layer, unit);
+      });
+      updateDownloads();
+      return state.selected ? selectGemeinde(state.selected, false) : showTop();
+    }).then(() => { root.dataset.state = "ready"; }).catch(showError);
+  }
+
+  function showTop() {
+    return getJSON(ds.topUrl + query({ limit: "25" })).then((fc) => {
+      renderTable(fc.features, "Am schlechtesten erreichbare Quartiere",
+        "Alle Gemeinden mit Daten; Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).");
+    });
+  }
+
+  function selectGemeinde(ags, zoom) {
+    state.selected = ags;
+    root.dataset.selected = ags;
+    const unit = state.units[ags] || {};
+    const gemeindeLayer = state.byAgs[ags];
+    if (zoom && gemeindeLayer) map.fitBounds(gemeindeLayer.getBounds());
+    updateDownloads();
+    const url = ds.quartiereUrl.replace("AGS", ags) + query();
+    const facUrl = ds.facilitiesUrl + query({ ags: ags });
+    return Promise.all([getJSON(url), getJSON(facUrl)]).then(([fc, fac]) => {
+      if (state.quartiere) map.removeLayer(state.quartiere);
+      if (state.facilities) map.removeLayer(state.facilities);
+      state.quartiere = L.geoJSON(fc, {
+        style: (f) => Object.assign(styleFor(f.properties), { weight: 0.8, className: "quartier" }),
+        onEachFeature: (f, layer) => layer.bindTooltip(() => {
+          const p = f.properties;
+          const box = make("div");
+          box.appendChild(make("strong", p.name));
+          box.appendChild(make("div", p.status === "keine_daten" ? "keine Daten" :
+            fmt.format(p.beyond) + " von " + fmt.format(p.residents) + " Einw. außerhalb"));
+          return box;
+        }),
+      }).addTo(map);
+      state.quartiere.eachLayer((layer) => applyHatch(layer, layer.feature.properties));
+      state.facilities = L.geoJSON(fac, {
+        pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 6, color: "#fff", weight: 2,
+          fillColor: "#08306b", fillOpacity: 1, className: "planner-facility" }),
+        onEachFeature: (f, layer) => layer.bindTooltip(() => make("span", f.properties.name + " (" + f.properties.type_label_de + ")")),
+      }).addTo(map);
+      const name = (unit.name || ags);
+      const note = unit.status === "keine_daten"
+        ? "Für diese Gemeinde liegen noch keine kuratierten Einrichtungsdaten vor: keine Daten, nicht unterversorgt."
+        : "Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).";
+      renderTable(fc.features, "Quartiere in " + name, note);
+    });
+  }
+
+  document.querySelectorAll("#quartiere-table th button").forEach((b) => {
+    b.addEventListener("click", () => { state.sortKey = b.dataset.sort; drawRows(); });
+  });
+  document.getElementById("selection").addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
+  document.getElementById("what").addEventListener("change", refresh);
+
+  getJSON(ds.gemeindenUrl).then((fc) => {
+    state.byAgs = {};
+    state.gemeinden = L.geoJSON(fc, {
+      style: () => styleFor(null),
+      onEachFeature: (f, layer) => {
+        state.byAgs[f.properties.ags] = layer;
+        layer.bindTooltip(() => {
+          const u = state.units[f.properties.ags];
+          const box = make("div");
+          box.appendChild(make("strong", f.properties.name));
+          box.appendChild(make("div", !u || u.status === "keine_daten" ? "keine Daten" :
+            pct.format(u.beyond_share || 0) + " außerhalb der Reichweite"));
+          return box;
+        }, { sticky: true });
+        layer.on("click", () => selectGemeinde(f.properties.ags, true).catch(showError));
+      },
+    }).addTo(map);
+    addHatchPattern();
+    state.gemeinden.eachLayer((layer) => {
+      if (layer._path) layer._path.dataset.ags = layer.feature.properties.ags;
+    });
+    return refresh();
+  }).catch(showError);
+})();
