@@ -36,10 +36,13 @@ __all__ = [
     "DISTANCE_BANDS_M",
     "WALK_M_PER_MIN",
     "CellCoverage",
+    "Demand",
+    "Grouping",
     "aggregate",
     "cell_coverage",
     "distance_histogram",
     "nearest_distance",
+    "prepare_demand",
     "quartier_keys",
     "two_step_fca",
     "walk_minutes",
@@ -96,109 +99,197 @@ def two_step_fca(
     if len(supply_xy) == 0 or len(demand_xy) == 0:
         return np.zeros(len(demand_xy))
     pairs = cKDTree(supply_xy).sparse_distance_matrix(
-        cKDTree(demand_xy), catchment_m, output_type="ndarray"
+        cKDTree(demand_xy, balanced_tree=False, compact_nodes=False),
+        catchment_m,
+        output_type="ndarray",
     )
-    fac, dem = pairs["i"], pairs["j"]
-    served = np.bincount(fac, weights=population[dem], minlength=len(supply_xy)).astype(float)
+    return _fca_from_pairs(pairs["i"], pairs["j"], population, len(supply_xy))
+
+
+def _fca_from_pairs(
+    fac: np.ndarray, dem: np.ndarray, population: np.ndarray, n_supply: int
+) -> np.ndarray:
+    """2SFCA from the (facility, demand) pairs within the catchment."""
+    served = np.bincount(fac, weights=population[dem], minlength=n_supply).astype(float)
     ratio = np.divide(1.0, served, out=np.zeros(len(served)), where=served > 0)
-    return np.bincount(dem, weights=ratio[fac], minlength=len(demand_xy)) * 10_000
+    return np.bincount(dem, weights=ratio[fac], minlength=len(population)) * 10_000
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Weighted median of ``values`` per group code 0..G-1 (lower median; NaN if no weight)."""
+def weighted_median(
+    values: np.ndarray,
+    weights: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int | None = None,
+    bins: int | None = None,
+) -> np.ndarray:
+    """Weighted (lower) median of ``values`` per group code 0..G-1; NaN for groups without weight.
+
+    The median of a group is its first value, in ascending order, at which the cumulative
+    weight reaches half the group's weight. Exact, and linear in the number of values: a
+    weighted histogram per group finds the bin holding each median, and only the values in
+    those bins are sorted. (A full sort of millions of distances would cost more than the
+    nearest-neighbour query itself.)
+    """
     values = np.asarray(values, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    groups = np.asarray(groups)
-    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    groups = np.asarray(groups, dtype=np.int64)
+    if n_groups is None:
+        n_groups = int(groups.max()) + 1 if len(groups) else 0
     out = np.full(n_groups, np.nan)
-    keep = weights > 0
-    values, weights, groups = values[keep], weights[keep], groups[keep]
-    if len(values) == 0:
+    keep = (weights > 0) & np.isfinite(values)
+    if not keep.any():
         return out
-    order = np.lexsort((values, groups))
-    values, weights, groups = values[order], weights[order], groups[order]
-    cum = np.cumsum(weights)
-    starts = np.searchsorted(groups, np.arange(n_groups), side="left")
-    ends = np.searchsorted(groups, np.arange(n_groups), side="right")
-    has = ends > starts
-    before = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
-    total = cum[np.maximum(ends - 1, 0)] - before
-    target = before + total / 2
-    # first position in the group whose cumulative weight reaches half the group's weight
-    pos = np.searchsorted(cum, target[has], side="left")
-    out[has] = values[np.minimum(pos, ends[has] - 1)]
+    values, weights, groups = values[keep], weights[keep], groups[keep]
+    if bins is None:  # about one value per bin and group: small histograms, few candidates
+        bins = int(np.clip(len(values) // max(n_groups, 1), 1, 1024))
+    lo, hi = values.min(), values.max()
+    scale = bins / (hi - lo) if hi > lo else 0.0
+    b = np.minimum(((values - lo) * scale).astype(np.int64), bins - 1)
+    hist = np.bincount(groups * bins + b, weights=weights, minlength=n_groups * bins)
+    cum = np.cumsum(hist.reshape(n_groups, bins), axis=1)
+    half = cum[:, -1] / 2
+    present = cum[:, -1] > 0
+    median_bin = np.argmax(cum >= half[:, None], axis=1)
+    before = np.where(median_bin > 0, cum[np.arange(n_groups), median_bin - 1], 0.0)
+    # resolve exactly among the values of each group's median bin
+    cand = b == median_bin[groups]
+    cv, cw, cg = values[cand], weights[cand], groups[cand]
+    order = np.lexsort((cv, cg))
+    cv, cw, cg = cv[order], cw[order], cg[order]
+    starts = np.searchsorted(cg, np.arange(n_groups), side="left")
+    ccum = np.cumsum(cw)
+    base = np.where(starts > 0, ccum[np.maximum(starts - 1, 0)], 0.0)
+    reach = ccum - base[cg] + before[cg] >= half[cg]
+    hits = np.flatnonzero(reach)
+    # the first hit per group: candidates are sorted by group, then value
+    hit_groups = cg[hits]
+    unique_groups, first_idx = np.unique(hit_groups, return_index=True)
+    out[unique_groups] = cv[hits[first_idx]]
+    # rounding can leave a group just short of half within its bin: its last candidate is it
+    short = present & np.isnan(out)
+    if short.any():
+        ends = np.searchsorted(cg, np.flatnonzero(short), side="right") - 1
+        out[short] = cv[ends]
     return out
 
 
 @dataclass(frozen=True)
-class CellCoverage:
-    """Per-cell results, aligned with the input cells (same order)."""
+class Demand:
+    """Population cells as arrays, prepared once: centres, counts, data flags, a k-d tree.
 
-    frame: pd.DataFrame  # distance_m, walk_min, covered, has_data, uncertain, access_per_10k
+    Everything here is independent of the facilities chosen, so a planner switching between
+    categories, types and thresholds only pays for the supply side.
+    """
+
+    xy: np.ndarray  # cell centres, EPSG:25832 metres, shape (n, 2)
+    population: np.ndarray
+    u18: np.ndarray
+    a65plus: np.ndarray
+    has_data: np.ndarray  # the cell's Gemeinde has curated facility data
+    edge_m: np.ndarray  # distance to the edge of the curated area (inf without data)
+    tree: cKDTree
+
+
+def prepare_demand(
+    cells: gpd.GeoDataFrame, curated_area: shapely.Geometry | None, curated_ags: frozenset[str]
+) -> Demand:
+    """Arrays and index of the population cells (EPSG:25832, with ``ags`` and age columns)."""
+    centres = shapely.centroid(cells.geometry.to_numpy())
+    xy = shapely.get_coordinates(centres)
+    has_data = cells[AGS].isin(curated_ags).to_numpy()
+    edge = np.full(len(cells), np.inf)
+    if curated_area is not None and has_data.any():
+        edge[has_data] = shapely.distance(shapely.boundary(curated_area), centres[has_data])
+    return Demand(
+        xy=xy,
+        population=cells[POPULATION].to_numpy(dtype=float),
+        u18=cells[AGE_U18].to_numpy(dtype=float),
+        a65plus=cells[AGE_65PLUS].to_numpy(dtype=float),
+        has_data=has_data,
+        edge_m=edge,
+        tree=cKDTree(xy),
+    )
+
+
+@dataclass(frozen=True)
+class CellCoverage:
+    """Per-cell results, aligned with the demand cells (same order)."""
+
+    distance_m: np.ndarray
+    covered: np.ndarray  # has data and within the threshold
+    uncertain: np.ndarray  # has data and the edge of the curated area is nearer than a facility
+    access_per_10k: np.ndarray  # 2SFCA supply ratio
+    has_data: np.ndarray
     threshold_m: float
 
+    @property
+    def walk_min(self) -> np.ndarray:
+        return walk_minutes(self.distance_m)
 
-def cell_coverage(
-    cells: gpd.GeoDataFrame,
-    facilities: gpd.GeoDataFrame,
-    threshold_m: float,
-    curated_area: shapely.Geometry | None,
-    curated_ags: frozenset[str],
-) -> CellCoverage:
+    def subset(self, mask: np.ndarray) -> CellCoverage:
+        """The results of the cells where ``mask`` holds."""
+        return CellCoverage(
+            self.distance_m[mask],
+            self.covered[mask],
+            self.uncertain[mask],
+            self.access_per_10k[mask],
+            self.has_data[mask],
+            self.threshold_m,
+        )
+
+
+def cell_coverage(demand: Demand, supply_xy: np.ndarray, threshold_m: float) -> CellCoverage:
     """Distances and coverage for every population cell.
 
     Parameters
     ----------
-    cells : GeoDataFrame
-        Population cells in EPSG:25832 with ``ags``, ``population``, ``u18``, ``a65plus``.
-    facilities : GeoDataFrame
-        The chosen facilities (points, EPSG:25832).
+    demand : Demand
+        The prepared population cells (`prepare_demand`).
+    supply_xy : ndarray, shape (m, 2)
+        The chosen facilities, EPSG:25832 metres.
     threshold_m : float
         Reach in metres; a cell is covered when its nearest facility is at most this far.
-    curated_area : shapely geometry or None
-        Union of the Gemeinden with curated data (for the edge test); None if there are none.
-    curated_ags : frozenset of str
-        AGS of the Gemeinden with curated data.
 
     Returns
     -------
     CellCoverage
-        ``distance_m``, ``walk_min``, ``covered``, ``has_data``, ``uncertain`` and
-        ``access_per_10k`` per cell; cells without data have ``covered`` False and count
-        neither as covered nor as a gap in aggregates.
+        Cells without data have ``covered`` False and count neither as covered nor as a gap
+        in aggregates.
     """
     if not np.isfinite(threshold_m) or threshold_m <= 0:
         raise ValueError(f"threshold_m must be a positive number of metres, not {threshold_m}")
-    if cells.crs != facilities.crs:
-        raise ValueError(f"cells ({cells.crs}) and facilities ({facilities.crs}) differ in CRS")
-    centres = shapely.centroid(cells.geometry.to_numpy())
-    demand_xy = shapely.get_coordinates(centres)
-    supply_xy = shapely.get_coordinates(facilities.geometry.to_numpy())
-    distance, _ = nearest_distance(demand_xy, supply_xy)
-    has_data = cells[AGS].isin(curated_ags).to_numpy()
-    if curated_area is not None and has_data.any():
-        edge = np.full(len(cells), np.inf)
-        edge[has_data] = shapely.distance(shapely.boundary(curated_area), centres[has_data])
-        uncertain = has_data & (edge < distance)
-    else:
-        uncertain = np.zeros(len(cells), dtype=bool)
-    population = cells[POPULATION].to_numpy(dtype=float)
-    access = two_step_fca(demand_xy, population, supply_xy, threshold_m)
-    frame = pd.DataFrame(
-        {
-            "distance_m": distance,
-            "walk_min": walk_minutes(distance),
-            "covered": has_data & (distance <= threshold_m),
-            "has_data": has_data,
-            "uncertain": uncertain,
-            "access_per_10k": access,
-        },
-        index=cells.index,
+    supply_xy = np.asarray(supply_xy, dtype=float).reshape(-1, 2)
+    distance, _ = nearest_distance(demand.xy, supply_xy)
+    access = np.zeros(len(demand.xy))
+    if len(supply_xy):
+        pairs = cKDTree(supply_xy).sparse_distance_matrix(
+            demand.tree, threshold_m, output_type="ndarray"
+        )
+        access = _fca_from_pairs(pairs["i"], pairs["j"], demand.population, len(supply_xy))
+    return CellCoverage(
+        distance_m=distance,
+        covered=demand.has_data & (distance <= threshold_m),
+        uncertain=demand.has_data & (demand.edge_m < distance),
+        access_per_10k=access,
+        has_data=demand.has_data,
+        threshold_m=float(threshold_m),
     )
-    return CellCoverage(frame=frame, threshold_m=float(threshold_m))
 
 
-def aggregate(cells: pd.DataFrame, coverage: CellCoverage, keys: pd.Series) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Grouping:
+    """Cells grouped into units (Quartier, Gemeinde, Kreis), factorised once."""
+
+    codes: np.ndarray  # unit index of each cell
+    keys: np.ndarray  # unit key of each index
+
+    @classmethod
+    def of(cls, keys: pd.Series | np.ndarray) -> Grouping:
+        codes, uniques = pd.factorize(np.asarray(keys))
+        return cls(codes=codes, keys=np.asarray(uniques))
+
+
+def aggregate(demand: Demand, coverage: CellCoverage, grouping: Grouping) -> pd.DataFrame:
     """Sum the per-cell results per unit (Quartier, Gemeinde or Kreis).
 
     Returns one row per key with: ``residents``, ``residents_with_data``, ``beyond``
@@ -207,48 +298,43 @@ def aggregate(cells: pd.DataFrame, coverage: CellCoverage, keys: pd.Series) -> p
     (population-weighted, data cells), ``access_per_10k`` (population-weighted mean 2SFCA),
     ``uncertain_residents`` and ``status`` (ok, teilweise, keine_daten).
     """
-    cov = coverage.frame
-    codes, uniques = pd.factorize(keys.to_numpy())
-    n = len(uniques)
-    pop = cells[POPULATION].to_numpy(dtype=float)
-    data = cov["has_data"].to_numpy()
-    gap = data & ~cov["covered"].to_numpy()
-    dist = cov["distance_m"].to_numpy()
+    codes, n = grouping.codes, len(grouping.keys)
 
     def total(weights: np.ndarray) -> np.ndarray:
         return np.bincount(codes, weights=weights, minlength=n)
 
-    residents = total(pop)
-    with_data = total(pop * data)
+    pop = demand.population
+    data = coverage.has_data
+    gap = data & ~coverage.covered
+    dist = coverage.distance_m
     finite = data & np.isfinite(dist)
-    weighted_dist = total(pop * np.where(finite, dist, 0.0))
+    with_data = total(pop * data)
     finite_pop = total(pop * finite)
-    out = pd.DataFrame({"key": uniques, "residents": residents, "residents_with_data": with_data})
-    out["beyond"] = total(pop * gap)
-    for col in (AGE_U18, AGE_65PLUS):
-        values = cells[col].to_numpy(dtype=float)
-        out[col] = total(values)
-        out[f"{col}_beyond"] = total(values * gap)
-        out[f"{col}_beyond_share"] = _share(out[f"{col}_beyond"], total(values * data))
+    out = {
+        "key": grouping.keys,
+        "residents": total(pop),
+        "residents_with_data": with_data,
+        "beyond": total(pop * gap),
+    }
+    for name, values in ((AGE_U18, demand.u18), (AGE_65PLUS, demand.a65plus)):
+        out[name] = total(values)
+        out[f"{name}_beyond"] = total(values * gap)
+        out[f"{name}_beyond_share"] = _share(out[f"{name}_beyond"], total(values * data))
     out["beyond_share"] = _share(out["beyond"], with_data)
-    out["mean_distance_m"] = np.where(
-        finite_pop > 0, weighted_dist / np.maximum(finite_pop, 1), np.nan
-    )
-    out["median_distance_m"] = (
-        weighted_median(np.where(finite, dist, np.nan), pop * finite, codes)[:n] if n else []
-    )
-    out["access_per_10k"] = _share(total(pop * cov["access_per_10k"].to_numpy() * data), with_data)
-    out["uncertain_residents"] = total(pop * cov["uncertain"].to_numpy())
+    out["mean_distance_m"] = _share(total(pop * np.where(finite, dist, 0.0)), finite_pop)
+    out["median_distance_m"] = weighted_median(dist, pop * finite, codes, n)
+    out["access_per_10k"] = _share(total(pop * coverage.access_per_10k * data), with_data)
+    out["uncertain_residents"] = total(pop * coverage.uncertain)
     data_cells = total(data.astype(float))
-    all_cells = total(np.ones(len(codes)))
+    all_cells = np.bincount(codes, minlength=n)
     out["status"] = np.select(
         [data_cells == 0, data_cells < all_cells], [STATUS_NO_DATA, STATUS_PARTIAL], STATUS_OK
     )
-    no_data = out["status"] == STATUS_NO_DATA
-    out.loc[no_data, "beyond"] = np.nan
-    for col in (AGE_U18, AGE_65PLUS):
-        out.loc[no_data, f"{col}_beyond"] = np.nan
-    return out
+    frame = pd.DataFrame(out)
+    no_data = frame["status"] == STATUS_NO_DATA
+    for col in ("beyond", f"{AGE_U18}_beyond", f"{AGE_65PLUS}_beyond"):
+        frame.loc[no_data, col] = np.nan
+    return frame
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -258,13 +344,12 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 def distance_histogram(
-    cells: pd.DataFrame, coverage: CellCoverage, bands_m: tuple[float, ...] = DISTANCE_BANDS_M
+    population: np.ndarray, coverage: CellCoverage, bands_m: tuple[float, ...] = DISTANCE_BANDS_M
 ) -> list[dict[str, float | None]]:
     """Residents (data cells only) per distance band: ``[{"from_m", "to_m", "residents"}]``."""
-    cov = coverage.frame
-    data = cov["has_data"].to_numpy()
-    dist = cov["distance_m"].to_numpy()[data]
-    pop = cells[POPULATION].to_numpy(dtype=float)[data]
+    data = coverage.has_data
+    dist = coverage.distance_m[data]
+    pop = np.asarray(population, dtype=float)[data]
     edges = [0.0, *bands_m, np.inf]
     idx = np.searchsorted(np.asarray(bands_m), dist, side="right")
     counts = np.bincount(idx, weights=pop, minlength=len(edges) - 1)

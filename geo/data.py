@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 
-from geo.coverage import quartier_keys
+from geo.coverage import Demand, Grouping, prepare_demand, quartier_keys
 from geo.display import display_coverage
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.schema import (
@@ -98,6 +99,9 @@ class Datasets:
     coverage: pd.DataFrame
     cell_quartiere: pd.DataFrame  # quartier_id and quartier_name of each cell (same index)
     curated_area: shapely.Geometry | None  # union of the curated Gemeinden, EPSG:25832
+    demand: Demand  # the cells prepared for coverage analysis
+    groupings: dict[str, Grouping]  # cells grouped by "quartier", "gemeinde", "kreis"
+    quartier_info: pd.DataFrame  # name and ags of each Quartier, in groupings["quartier"] order
 
     @property
     def curated_ags(self) -> frozenset[str]:
@@ -225,6 +229,14 @@ def load_datasets(data_dir: Path) -> Datasets:
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
         )
     curated = gemeinden[gemeinden[AGS].isin(set(coverage["ags"]))]
+    curated_area = shapely.union_all(curated.geometry.to_numpy()) if len(curated) else None
+    cell_quartiere = quartier_keys(cells, quartiere)
+    by_quartier = Grouping.of(cell_quartiere[QUARTIER_ID])
+    _, first = np.unique(by_quartier.codes, return_index=True)
+    quartier_info = pd.DataFrame({
+        "name": cell_quartiere["quartier_name"].to_numpy()[first],
+        AGS: cells[AGS].to_numpy()[first],
+    })  # fmt: skip
     return Datasets(
         gemeinden=gemeinden,
         gemeinden_display=display_coverage(gemeinden),
@@ -232,6 +244,13 @@ def load_datasets(data_dir: Path) -> Datasets:
         quartiere=quartiere,
         facilities=facilities_frame(facilities),
         coverage=coverage,
-        cell_quartiere=quartier_keys(cells, quartiere),
-        curated_area=shapely.union_all(curated.geometry.to_numpy()) if len(curated) else None,
+        cell_quartiere=cell_quartiere,
+        curated_area=curated_area,
+        demand=prepare_demand(cells, curated_area, frozenset(coverage["ags"])),
+        quartier_info=quartier_info,
+        groupings={
+            "quartier": by_quartier,
+            "gemeinde": Grouping.of(cells[AGS]),
+            "kreis": Grouping.of(cells[AGS].str[:5]),
+        },
     )

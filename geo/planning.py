@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.coverage import (
     DEFAULT_THRESHOLD_M,
@@ -33,6 +34,7 @@ __all__ = [
     "SelectionError",
     "analyse",
     "method_parameters",
+    "quartier_figures",
     "quartier_table",
     "selection_histogram",
     "top_quartiere",
@@ -112,29 +114,32 @@ class Analysis:
 
 def analyse(data: Datasets, selection: Selection) -> Analysis:
     """Run the per-cell analysis for ``selection``."""
-    result = cell_coverage(
-        data.cells,
-        selection.facilities(data.facilities),
-        selection.threshold_m,
-        data.curated_area,
-        data.curated_ags,
-    )
+    supply = shapely.get_coordinates(selection.facilities(data.facilities).geometry.to_numpy())
+    result = cell_coverage(data.demand, supply, selection.threshold_m)
     return Analysis(selection=selection, data=data, coverage=result)
+
+
+def quartier_figures(analysis: Analysis) -> pd.DataFrame:
+    """Figures for every Quartier of the state (Stadtteile and 1 km cells), keyed by id."""
+    data = analysis.data
+    table = aggregate(data.demand, analysis.coverage, data.groupings["quartier"])
+    table = table.rename(columns={"key": QUARTIER_ID})
+    table["name"] = data.quartier_info["name"].to_numpy()
+    table[AGS] = data.quartier_info[AGS].to_numpy()
+    return table
 
 
 def unit_table(analysis: Analysis, level: str) -> pd.DataFrame:
     """Figures per Gemeinde or Kreis, with names, sorted by key."""
     data = analysis.data
     if level == "gemeinde":
-        keys = data.cells[AGS]
         names = data.gemeinden.set_index(AGS)[[NAME, KREIS]]
     elif level == "kreis":
-        keys = data.cells[AGS].str[:5]
         names = data.gemeinden.drop_duplicates(KREIS_ARS).set_index(KREIS_ARS)[[KREIS]]
         names = names.assign(**{NAME: names[KREIS]})
     else:
         raise SelectionError("level", f"level must be one of {', '.join(LEVELS)}")
-    table = aggregate(data.cells, analysis.coverage, keys).set_index("key")
+    table = aggregate(data.demand, analysis.coverage, data.groupings[level]).set_index("key")
     table = names.join(table, how="left")
     # units without population cells (gemeindefreie Gebiete) have no residents
     table["residents"] = table["residents"].fillna(0)
@@ -142,18 +147,20 @@ def unit_table(analysis: Analysis, level: str) -> pd.DataFrame:
     return table.rename_axis("key").reset_index().sort_values("key")
 
 
-def quartier_table(analysis: Analysis, ags: str) -> gpd.GeoDataFrame:
-    """Figures per Quartier of one Gemeinde: Stadtteile where they exist, else 1 km cells."""
+def quartier_table(
+    analysis: Analysis, ags: str, figures: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """Figures per Quartier of one Gemeinde (Stadtteile where they exist, else 1 km cells),
+    with geometry, most residents beyond reach first."""
     data = analysis.data
-    in_gemeinde = (data.cells[AGS] == ags).to_numpy()
-    cells = data.cells[in_gemeinde]
-    keys = data.cell_quartiere.loc[cells.index]
-    sub = CellCoverage(analysis.coverage.frame[in_gemeinde], analysis.coverage.threshold_m)
-    table = aggregate(cells, sub, keys[QUARTIER_ID]).rename(columns={"key": QUARTIER_ID})
-    names = keys.drop_duplicates(QUARTIER_ID).set_index(QUARTIER_ID)["quartier_name"]
-    table["name"] = table[QUARTIER_ID].map(names)
+    figures = quartier_figures(analysis) if figures is None else figures
+    table = figures[figures[AGS] == ags].copy()
     stadtteile = data.quartiere.set_index(QUARTIER_ID).geometry
-    squares = cells.set_index(GRID_ID).geometry
+    in_gemeinde = data.cells[AGS] == ags
+    squares = pd.Series(
+        data.cells.geometry[in_gemeinde].to_numpy(),
+        index=data.cells[GRID_ID][in_gemeinde].to_numpy(),
+    )
     geometry = [stadtteile.get(q, squares.get(q)) for q in table[QUARTIER_ID]]
     table["kind"] = np.where(table[QUARTIER_ID].isin(stadtteile.index), "stadtteil", "zelle")
     frame = gpd.GeoDataFrame(table, geometry=geometry, crs=data.cells.crs)
@@ -162,7 +169,8 @@ def quartier_table(analysis: Analysis, ags: str) -> gpd.GeoDataFrame:
 
 def top_quartiere(analysis: Analysis, limit: int) -> gpd.GeoDataFrame:
     """The ``limit`` Quartiere with most residents beyond reach, over all curated Gemeinden."""
-    frames = [quartier_table(analysis, ags) for ags in sorted(analysis.data.curated_ags)]
+    figures = quartier_figures(analysis)
+    frames = [quartier_table(analysis, ags, figures) for ags in sorted(analysis.data.curated_ags)]
     if not frames:
         return gpd.GeoDataFrame(
             columns=["geometry"], geometry="geometry", crs=analysis.data.cells.crs
@@ -178,12 +186,11 @@ def top_quartiere(analysis: Analysis, limit: int) -> gpd.GeoDataFrame:
 
 def selection_histogram(analysis: Analysis, ags: str | None = None) -> list[dict]:
     """Residents per distance band for the whole state or one Gemeinde."""
-    cells = analysis.data.cells
+    data = analysis.data
     if ags is None:
-        return distance_histogram(cells, analysis.coverage)
-    mask = (cells[AGS] == ags).to_numpy()
-    sub = CellCoverage(analysis.coverage.frame[mask], analysis.coverage.threshold_m)
-    return distance_histogram(cells[mask], sub)
+        return distance_histogram(data.demand.population, analysis.coverage)
+    mask = (data.cells[AGS] == ags).to_numpy()
+    return distance_histogram(data.demand.population[mask], analysis.coverage.subset(mask))
 
 
 def method_parameters() -> dict[str, object]:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely import Point, box
+from shapely import box
 
 from geo import coverage as cov
 from geo.schema import (
@@ -48,32 +48,38 @@ def cells_grid(n: int = 2, pop: float = 100.0, ags: str = "03159016") -> gpd.Geo
     )
 
 
-def points(*xy: tuple[float, float]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(geometry=[Point(x, y) for x, y in xy], crs=ANALYSIS_CRS)
+def points(*xy: tuple[float, float]) -> np.ndarray:
+    return np.array(xy, dtype=float).reshape(-1, 2)
+
+
+def run(cells, supply, threshold, area=None, curated=frozenset({"03159016"})):
+    demand = cov.prepare_demand(cells, area, curated)
+    return demand, cov.cell_coverage(demand, supply, threshold)
+
+
+def agg(cells, demand, result, keys):
+    return cov.aggregate(demand, result, cov.Grouping.of(keys))
 
 
 def test_facility_at_the_centre_of_a_2x2_km_square():
     cells = cells_grid(2)
     fac = points((X0 + 1000, Y0 + 1000))  # the common corner = centre of the square
-    result = cov.cell_coverage(
-        cells, fac, 800.0, box(X0, Y0, X0 + 2000, Y0 + 2000), frozenset({"03159016"})
-    )
+    _, result = run(cells, fac, 800.0, box(X0, Y0, X0 + 2000, Y0 + 2000))
     # every cell centre is sqrt(500² + 500²) = 707.1 m away
-    assert result.frame["distance_m"].to_numpy() == pytest.approx([707.107] * 4, abs=1e-3)
-    assert result.frame["covered"].all()
-    assert result.frame["walk_min"].iloc[0] == pytest.approx(707.107 * 1.3 / 75, abs=1e-3)
+    assert result.distance_m == pytest.approx([707.107] * 4, abs=1e-3)
+    assert result.covered.all()
+    assert result.walk_min[0] == pytest.approx(707.107 * 1.3 / 75, abs=1e-3)
     # the edge of the curated area is 500 m from every centre, nearer than the facility
-    assert result.frame["uncertain"].all()
+    assert result.uncertain.all()
     # 2SFCA: one facility, 400 residents in its catchment -> 1/400 per resident = 25 per 10,000
-    assert result.frame["access_per_10k"].to_numpy() == pytest.approx([25.0] * 4)
+    assert result.access_per_10k == pytest.approx([25.0] * 4)
 
 
 def test_threshold_below_the_distance_makes_a_gap():
     cells = cells_grid(2)
     fac = points((X0 + 1000, Y0 + 1000))
-    result = cov.cell_coverage(cells, fac, 700.0, None, frozenset({"03159016"}))
-    agg = cov.aggregate(cells, result, cells[AGS])
-    row = agg.iloc[0]
+    demand, result = run(cells, fac, 700.0)
+    row = agg(cells, demand, result, cells[AGS]).iloc[0]
     assert row["residents"] == 400 and row["beyond"] == 400 and row["beyond_share"] == 1.0
     assert row[f"{AGE_U18}_beyond"] == 80 and row[f"{AGE_65PLUS}_beyond"] == 100
     assert row["mean_distance_m"] == pytest.approx(707.107, abs=1e-3)
@@ -86,39 +92,37 @@ def test_gemeinden_without_curated_data_are_keine_daten_not_gaps():
         [cells_grid(1, ags="03159016"), cells_grid(1, ags="03152012")], ignore_index=True
     )
     cells = gpd.GeoDataFrame(cells, crs=ANALYSIS_CRS)
-    result = cov.cell_coverage(cells, points((X0, Y0)), 100.0, None, frozenset({"03159016"}))
-    agg = cov.aggregate(cells, result, cells[AGS]).set_index("key")
-    assert agg.loc["03152012", "status"] == "keine_daten"
-    assert np.isnan(agg.loc["03152012", "beyond"])
-    assert np.isnan(agg.loc["03152012", "beyond_share"])
-    assert agg.loc["03159016", "status"] == "ok"
-    kreis = cov.aggregate(cells, result, cells[AGS].str[:5]).set_index("key")
+    demand, result = run(cells, points((X0, Y0)), 100.0)
+    table = agg(cells, demand, result, cells[AGS]).set_index("key")
+    assert table.loc["03152012", "status"] == "keine_daten"
+    assert np.isnan(table.loc["03152012", "beyond"])
+    assert np.isnan(table.loc["03152012", "beyond_share"])
+    assert table.loc["03159016", "status"] == "ok"
+    kreis = agg(cells, demand, result, cells[AGS].str[:5]).set_index("key")
     assert kreis.loc["03159", "status"] == "ok"
-    both = cov.aggregate(cells, result, pd.Series(["all", "all"])).iloc[0]
+    both = agg(cells, demand, result, pd.Series(["all", "all"])).iloc[0]
     assert both["status"] == "teilweise" and both["residents_with_data"] == 100
 
 
 def test_no_facilities_at_all():
     cells = cells_grid(1)
-    result = cov.cell_coverage(cells, points(), 1000.0, None, frozenset({"03159016"}))
-    assert np.isinf(result.frame["distance_m"]).all() and not result.frame["covered"].any()
-    agg = cov.aggregate(cells, result, cells[AGS]).iloc[0]
-    assert agg["beyond"] == 100 and np.isnan(agg["mean_distance_m"])
+    demand, result = run(cells, points(), 1000.0)
+    assert np.isinf(result.distance_m).all() and not result.covered.any()
+    row = agg(cells, demand, result, cells[AGS]).iloc[0]
+    assert row["beyond"] == 100 and np.isnan(row["mean_distance_m"])
 
 
 @pytest.mark.parametrize("bad", [0.0, -5.0, float("nan"), float("inf")])
 def test_threshold_must_be_positive(bad):
     with pytest.raises(ValueError, match="threshold_m"):
-        cov.cell_coverage(cells_grid(1), points((X0, Y0)), bad, None, frozenset())
+        run(cells_grid(1), points((X0, Y0)), bad)
 
 
 def test_distance_histogram_counts_residents_per_band():
     cells = cells_grid(2)
-    result = cov.cell_coverage(
-        cells, points((X0 + 500, Y0 + 500)), 1000.0, None, frozenset({"03159016"})
-    )
+    demand, result = run(cells, points((X0 + 500, Y0 + 500)), 1000.0)
     # distances: 0, 1000, 1000, 1414
-    hist = cov.distance_histogram(cells, result)
+    hist = cov.distance_histogram(demand.population, result)
     by_band = {(h["from_m"], h["to_m"]): h["residents"] for h in hist}
     assert by_band[(0.0, 500.0)] == 100
     assert by_band[(1000.0, 2000.0)] == 300  # 1000 falls in [1000, 2000)
@@ -188,17 +192,19 @@ def brute_weighted_median(values, weights):
     return pairs[-1][0]
 
 
-@settings(max_examples=80, deadline=None)
+values_st = st.floats(0, 1e4) | st.sampled_from([0.0, 5.0, 1e4])  # ties and extremes
+
+
+@settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.floats(0, 1e4), st.integers(0, 50), st.integers(0, 3)), min_size=1, max_size=50
-    )
+    st.lists(st.tuples(values_st, st.integers(0, 50), st.integers(0, 3)), min_size=1, max_size=300),
+    st.sampled_from([1, 3, 16, 1024]),
 )
-def test_weighted_median_matches_brute_force(rows):
+def test_weighted_median_matches_brute_force(rows, bins):
     values = np.array([v for v, _, _ in rows])
     weights = np.array([w for _, w, _ in rows], dtype=float)
     groups = np.array([g for _, _, g in rows])
-    got = cov.weighted_median(values, weights, groups)
+    got = cov.weighted_median(values, weights, groups, bins=bins)
     for g in range(groups.max() + 1):
         want = brute_weighted_median(values[groups == g], weights[groups == g])
         assert (np.isnan(want) and np.isnan(got[g])) or got[g] == pytest.approx(want)
@@ -227,10 +233,8 @@ def test_aggregate_matches_brute_force(pops, fac, threshold):
         "03159018",
     ]
     facilities = points(*[(X0 + x, Y0 + y) for x, y in fac])
-    result = cov.cell_coverage(
-        cells, facilities, threshold, None, frozenset({"03159016", "03159017"})
-    )
-    agg = cov.aggregate(cells, result, cells[AGS]).set_index("key")
+    demand, result = run(cells, facilities, threshold, None, frozenset({"03159016", "03159017"}))
+    table = agg(cells, demand, result, cells[AGS]).set_index("key")
     centres = np.array([(g.centroid.x, g.centroid.y) for g in cells.geometry])
     for ags, group in cells.groupby(AGS):
         rows = group.index
@@ -242,13 +246,15 @@ def test_aggregate_matches_brute_force(pops, fac, threshold):
         )
         pop = group[POPULATION].to_numpy()
         if ags == "03159018":
-            assert agg.loc[ags, "status"] == "keine_daten"
+            assert table.loc[ags, "status"] == "keine_daten"
             continue
         beyond = pop[d > threshold].sum()
-        assert agg.loc[ags, "beyond"] == pytest.approx(beyond)
-        assert agg.loc[ags, f"{AGE_U18}_beyond"] == pytest.approx(beyond / 2)
+        assert table.loc[ags, "beyond"] == pytest.approx(beyond)
+        assert table.loc[ags, f"{AGE_U18}_beyond"] == pytest.approx(beyond / 2)
         if pop.sum() > 0:
-            assert agg.loc[ags, "beyond_share"] == pytest.approx(beyond / pop.sum())
+            assert table.loc[ags, "beyond_share"] == pytest.approx(beyond / pop.sum())
         if fac and pop.sum() > 0:
-            assert agg.loc[ags, "mean_distance_m"] == pytest.approx((pop * d).sum() / pop.sum())
-            assert agg.loc[ags, "median_distance_m"] == pytest.approx(brute_weighted_median(d, pop))
+            assert table.loc[ags, "mean_distance_m"] == pytest.approx((pop * d).sum() / pop.sum())
+            assert table.loc[ags, "median_distance_m"] == pytest.approx(
+                brute_weighted_median(d, pop)
+            )
