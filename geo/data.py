@@ -33,6 +33,7 @@ from geo.schema import (
     KREIS_ARS,
     LAYER_CELLS,
     LAYER_GEMEINDEN,
+    LAYER_ORTE,
     LAYER_QUARTIERE,
     NAME,
     POPULATION,
@@ -63,6 +64,7 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
     LAYER_GEMEINDEN: [AGS, ARS, NAME, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI],
     LAYER_CELLS: [GRID_ID, AGS, POPULATION, *AGE_CLASSES],
     LAYER_QUARTIERE: [QUARTIER_ID, AGS, NAME],
+    LAYER_ORTE: [NAME, AGS, "place_class", "rank"],
 }
 
 
@@ -95,6 +97,7 @@ class Datasets:
     gemeinden_display: gpd.GeoDataFrame
     cells: gpd.GeoDataFrame
     quartiere: gpd.GeoDataFrame
+    orte: gpd.GeoDataFrame  # named places (Ortsteile) for the search
     facilities: gpd.GeoDataFrame
     coverage: pd.DataFrame
     cell_quartiere: pd.DataFrame  # quartier_id and quartier_name of each cell (same index)
@@ -221,6 +224,7 @@ def load_datasets(data_dir: Path) -> Datasets:
             f"{path} layer {LAYER_CELLS!r}: cells of unknown ags {sorted(unknown)[:5]}"
         )
     quartiere = read_layer(path, LAYER_QUARTIERE)
+    orte = read_layer(path, LAYER_ORTE)
     facilities = read_facilities(Path(data_dir) / FACILITIES_NAME)
     coverage = read_coverage(Path(data_dir) / COVERAGE_NAME)
     unknown = set(facilities["ags"]) - set(gemeinden[AGS])
@@ -242,6 +246,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         gemeinden_display=display_coverage(gemeinden),
         cells=cells,
         quartiere=quartiere,
+        orte=orte,
         facilities=facilities_frame(facilities),
         coverage=coverage,
         cell_quartiere=cell_quartiere,

@@ -21,6 +21,7 @@ __all__ = [
     "read_gemeinden_2016",
     "read_kreise",
     "read_outlines_2022",
+    "read_places",
     "read_population_2022",
     "read_quartiere",
 ]
@@ -40,6 +41,7 @@ class RawPaths:
         self.kreise = self.root / "boundaries/kreise_20210101_niedersachsen.csv"
         self.population_2022 = self.root / "population/zensus2022_1000A-0000_de_flat.csv"
         self.cells_2011 = self.root / "population/zensus2011_1km_altersklassen_niedersachsen.csv"
+        self.places = self.root / "places/goettingen_osm_places.geojson"
         self.quartiere = {
             "03101000": self.root / "quartiere/braunschweig_stadtbezirke_osm.geojson",
             "03403000": self.root / "quartiere/oldenburg_stadtteile_osm.geojson",
@@ -53,6 +55,7 @@ class RawPaths:
             self.kreise,
             self.population_2022,
             self.cells_2011,
+            self.places,
             *self.quartiere.values(),
         ]
         missing = [str(p) for p in expected if not p.is_file()]
@@ -132,3 +135,11 @@ def read_quartiere(paths: dict[str, Path]) -> gpd.GeoDataFrame:
             ]
         )
     return pd.concat([f.to_crs(ANALYSIS_CRS) for f in frames], ignore_index=True)
+
+
+def read_places(path: Path) -> gpd.GeoDataFrame:
+    """Named OSM places (``name``, ``class``, ``rank``), EPSG:25832."""
+    frame = gpd.read_file(path)
+    _require(frame, ["name", "class", "rank"], path)
+    frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
+    return frame[["name", "class", "rank", "geometry"]].to_crs(ANALYSIS_CRS)

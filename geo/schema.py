@@ -15,6 +15,7 @@ __all__ = [
     "KREIS_ARS",
     "LAYER_CELLS",
     "LAYER_GEMEINDEN",
+    "LAYER_ORTE",
     "LAYER_QUARTIERE",
     "NAME",
     "POPULATION",
@@ -33,6 +34,7 @@ STATE_PREFIX = "03"  # first two digits of every Niedersachsen key
 LAYER_GEMEINDEN = "gemeinden"
 LAYER_CELLS = "bevoelkerung_1km"
 LAYER_QUARTIERE = "quartiere"
+LAYER_ORTE = "orte"  # named places (Ortsteile) residents type into the search box
 
 AGS = "ags"  # Amtlicher Gemeindeschlüssel, 8 digits, text (leading zero)
 ARS = "ars"  # Amtlicher Regionalschlüssel, 12 digits, text; AGS = ARS[0:5] + ARS[9:12]

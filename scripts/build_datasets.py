@@ -38,6 +38,7 @@ from geo.schema import (  # noqa: E402
     KREIS_ARS,
     LAYER_CELLS,
     LAYER_GEMEINDEN,
+    LAYER_ORTE,
     LAYER_QUARTIERE,
     NAME,
     POPULATION,
@@ -131,6 +132,16 @@ def build_quartiere(paths: raw.RawPaths) -> gpd.GeoDataFrame:
     return q[[QUARTIER_ID, AGS, NAME, SOURCE, "geometry"]]
 
 
+def build_orte(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Named places of the Göttingen area with the Gemeinde holding them (duplicates dropped)."""
+    places = raw.read_places(paths.places)
+    joined = gpd.sjoin(places, gemeinden[[AGS, "geometry"]], predicate="within", how="inner")
+    joined = joined.drop(columns="index_right").rename(columns={"class": "place_class"})
+    joined = joined.sort_values([NAME, AGS, "rank"]).drop_duplicates([NAME, AGS])
+    joined[SOURCE] = "OpenStreetMap place=* (OpenMapTiles, OSM as of 2026-08)"
+    return joined[[NAME, "place_class", "rank", AGS, SOURCE, "geometry"]].reset_index(drop=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, default=ROOT.parent / "shared" / "data")
@@ -142,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         gemeinden, report = build_gemeinden(paths)
         cells = build_cells(paths, gemeinden)
         quartiere = build_quartiere(paths)
+        orte = build_orte(paths, gemeinden)
     except (raw.RawDataError, build.BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -169,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             (LAYER_GEMEINDEN, gemeinden),
             (LAYER_CELLS, cells),
             (LAYER_QUARTIERE, quartiere),
+            (LAYER_ORTE, orte),
         ]:
             frame.to_file(tmp, layer=layer, driver="GPKG", SPATIAL_INDEX="NO")
         report_path = args.out.parent / "harmonisation_report.csv"
@@ -182,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     step(
         f"wrote {args.out} ({size_mb:.1f} MB): {len(gemeinden)} Gemeinden "
         f"({int(gemeinden[POPULATION].sum()):,} residents), {len(cells)} cells "
-        f"({int(cells[POPULATION].sum()):,}), {len(quartiere)} Quartiere"
+        f"({int(cells[POPULATION].sum()):,}), {len(quartiere)} Quartiere, {len(orte)} Orte"
     )
     return 0
 

@@ -84,7 +84,7 @@ def test_unknown_page_is_html_404_without_trace(client):
 
 
 def test_security_headers(client):
-    resp = client.get("/")
+    resp = client.get("/karte")
     csp = resp.headers["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in csp
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
@@ -92,15 +92,15 @@ def test_security_headers(client):
     assert resp.headers["X-Frame-Options"] == "DENY"
 
 
-def test_map_page_loads_nothing_from_other_hosts(client):
-    html = client.get("/").get_data(as_text=True)
+def test_density_map_loads_nothing_from_other_hosts(client):
+    html = client.get("/karte").get_data(as_text=True)
     assert "cdn." not in html and "jsdelivr" not in html and "cdnjs" not in html
     assert "/static/vendor/leaflet/leaflet.js" in html
     assert "GeoBasis-DE / BKG" in html and "Zensus 2022" in html
 
 
-def test_map_page_with_its_assets_stays_under_limit(client):
-    page = client.get("/")
+def test_density_map_with_its_assets_stays_under_limit(client):
+    page = client.get("/karte")
     assert page.status_code == 200
     total = len(page.data)
     for asset in ["vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "css/site.css"]:

@@ -32,7 +32,7 @@ def page(browser, live_server):
 
 
 def test_statewide_map_draws_all_gemeinden(page, live_server):
-    page.goto(live_server + "/", wait_until="networkidle")
+    page.goto(live_server + "/karte", wait_until="networkidle")
     page.wait_for_selector("path.leaflet-interactive")
     assert page.locator("path.leaflet-interactive").count() == 964
     assert "GeoBasis-DE" in page.locator(".leaflet-control-attribution").inner_text()
@@ -50,7 +50,7 @@ def test_facilities_appear_as_markers_with_escaped_popups(page, live_server):
 
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(live_server + "/", wait_until="networkidle")
+    page.goto(live_server + "/karte", wait_until="networkidle")
     holder = page.locator("[data-facility-map]")
     page.wait_for_selector("[data-facilities-loaded]", state="attached")
     assert int(holder.get_attribute("data-facilities-loaded")) >= 61

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from geo.data import GPKG_NAME, read_layer
-from geo.schema import LAYER_CELLS, LAYER_GEMEINDEN, LAYER_QUARTIERE
+from geo.schema import LAYER_CELLS, LAYER_GEMEINDEN, LAYER_ORTE, LAYER_QUARTIERE
 from scripts.build_datasets import main as build_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ def test_rebuild_gives_the_committed_content(tmp_path):
         pytest.fail(f"raw data not found at {RAW}: the build test needs ../shared/data")
     out = tmp_path / GPKG_NAME
     assert build_main(["--raw", str(RAW), "--out", str(out)]) == 0
-    for layer in (LAYER_GEMEINDEN, LAYER_CELLS, LAYER_QUARTIERE):
+    for layer in (LAYER_GEMEINDEN, LAYER_CELLS, LAYER_QUARTIERE, LAYER_ORTE):
         fresh = read_layer(out, layer)
         committed = read_layer(ROOT / "datasets" / GPKG_NAME, layer)
         pd.testing.assert_frame_equal(

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from geo.web import api, coverage_api, errors, pages, security
+from geo.finder import build_finder_index
+from geo.places import build_place_index
+from geo.web import api, coverage_api, errors, finder_api, pages, security
 
 __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register blueprints, error handlers and response hooks."""
+    """Register blueprints, error handlers and response hooks; build the request indexes."""
+    data = app.extensions["nk_datasets"]
+    app.extensions["nk_finder"] = build_finder_index(data)
+    app.extensions["nk_places"] = build_place_index(data.gemeinden, data.quartiere, data.orte)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(coverage_api.bp)
+    app.register_blueprint(finder_api.bp)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from geo.facilities import CATEGORIES, TYPES
+from geo.i18n import pick_language, strings
 from geo.maps import attribution_html, gemeinden_map
 from geo.web.context import cached, datasets
 
@@ -17,9 +18,39 @@ def _static(path: str) -> str:
     return url_for("static", filename=path)
 
 
+# Languages in which counselling is commonly offered in Niedersachsen (ISO 639-1), for the
+# filter; labels are endonyms so that speakers recognise their language.
+OFFER_LANGUAGES = [
+    ("de", "Deutsch"), ("en", "English"), ("tr", "Türkçe"), ("ar", "العربية"),
+    ("ru", "Русский"), ("uk", "Українська"), ("pl", "Polski"), ("fa", "فارسی"),
+    ("ku", "Kurdî"), ("fr", "Français"), ("es", "Español"), ("ro", "Română"),
+]  # fmt: skip
+FACILITY_ATTRIBUTION = (
+    ' | Einrichtungen: © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    "-Mitwirkende (ODbL)"
+)
+
+
 @bp.get("/")
 def index() -> str:
-    """Statewide map of the Gemeinden."""
+    """The resident finder: nearest meeting places and counselling offices."""
+    lang = pick_language(request.args.get("lang"))
+    return render_template(
+        "finder/index.html",
+        lang=lang,
+        t=strings(lang),
+        categories=CATEGORIES,
+        types=list(TYPES.values()),
+        offer_languages=OFFER_LANGUAGES,
+        tile_url=current_app.config["TILE_URL"],
+        tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+        attribution=attribution_html() + FACILITY_ATTRIBUTION,
+    )
+
+
+@bp.get("/karte")
+def density_map() -> str:
+    """Statewide map of the Gemeinden by population density, with the facilities."""
     parts = cached(
         "map:gemeinden",
         lambda: gemeinden_map(
@@ -44,9 +75,7 @@ def planner() -> str:
         categories=categories,
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
-        attribution=attribution_html()
-        + ' | Einrichtungen: © <a href="https://www.openstreetmap.org/copyright">'
-        "OpenStreetMap</a>-Mitwirkende (ODbL)",
+        attribution=attribution_html() + FACILITY_ATTRIBUTION,
     )
 
 

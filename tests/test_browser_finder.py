@@ -1,0 +1,127 @@
+"""The resident finder in headless Chromium: search, filter, keyboard, escaping, privacy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import HOSTILE_NAME
+
+pytestmark = pytest.mark.browser
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "finder.png"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="de-DE")
+    page = context.new_page()
+    page.problems = []
+    page.foreign = []
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    host = urlparse(live_server).netloc
+
+    def track(request):
+        if urlparse(request.url).netloc not in {host, ""}:
+            page.foreign.append(request.url)
+
+    page.on("request", track)
+    page.on("dialog", lambda d: (page.problems.append("dialog: " + d.message), d.dismiss()))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def search(page, text):
+    page.fill("#where", text)
+    page.press("#where", "Enter")
+    page.wait_for_selector("main[data-state='ready']")
+
+
+def distances_km(page):
+    texts = page.locator("#results li dl dd:nth-of-type(2)").all_inner_texts()
+    return [float(t.split(" km")[0].replace(",", ".")) for t in texts]
+
+
+def test_search_goettingen_gives_sorted_results(page, live_server, tmp_path):
+    page.goto(live_server + "/", wait_until="networkidle")
+    search(page, "Goettingen")
+    heading = page.locator("#results-heading")
+    assert "Göttingen" in heading.inner_text()
+    assert page.locator("#results > li").count() == 10
+    km = distances_km(page)
+    assert km == sorted(km)
+    assert page.locator("path.result-marker").count() == 10
+    assert page.locator("#notice").is_hidden()
+    shot = tmp_path / "finder.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("NK_UPDATE_SCREENSHOTS") == "1":  # refresh the README's picture
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copy(shot, SCREENSHOT)
+    assert page.problems == [] and page.foreign == []
+
+
+def test_filter_by_type(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    search(page, "Göttingen")
+    page.select_option("#f-category", "treffpunkt")
+    page.select_option("#f-type", "jugendzentrum")
+    page.wait_for_selector("main[data-state='ready']")
+    kinds = page.locator("#results li dl dd:nth-of-type(1)").all_inner_texts()
+    assert kinds and set(kinds) == {"Jugendzentrum"}
+    # a Beratung type is not offered while the category is Treffpunkt
+    assert page.locator("#f-type option[value='schuldnerberatung']").is_disabled()
+
+
+def test_keyboard_only(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    page.keyboard.press("Tab")  # skip link
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.keyboard.type("gottingen")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("main[data-state='ready']")
+    assert page.evaluate("document.activeElement.id") == "results-heading"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "result-name"
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup .facility-popup")
+    popup.wait_for()
+    first = page.locator("#results li h3").first.inner_text()
+    assert popup.locator("h3").inner_text() in first
+
+
+def test_hostile_name_renders_as_text(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    search(page, "51.5339, 9.9355")
+    names = page.locator("#results li h3").all_inner_texts()
+    assert names[0] == "1. " + HOSTILE_NAME
+    assert page.locator("#results img").count() == 0
+    page.locator("#results li h3 button").first.click()
+    page.locator(".leaflet-popup .facility-popup").wait_for()
+    assert page.locator(".leaflet-popup img").count() == 0
+    assert page.problems == []
+
+
+def test_english_and_no_foreign_requests_and_phone_width(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    page = context.new_page()
+    foreign = []
+    host = urlparse(live_server).netloc
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).netloc != host else None)
+    try:
+        page.goto(live_server + "/?lang=en", wait_until="networkidle")
+        assert page.locator("h1").inner_text() == "Meeting places and counselling near you"
+        search(page, "Hannover")
+        assert "No data" in page.locator("#notice").inner_text()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"page scrolls sideways at 360 px ({width} px)"
+        assert foreign == []
+    finally:
+        context.close()

@@ -1,0 +1,116 @@
+"""The finder API: nearest facilities and place search, through the test client."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+CENTRE = "lat=51.5339&lon=9.9355"
+
+
+def haversine_m(lat1, lon1, lat2, lon2):
+    r = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def test_nearest_sorted_with_distance_and_walk_time(client):
+    body = client.get(f"/api/nearest?{CENTRE}").json
+    assert body["query"]["ags"] == "03159016" and body["query"]["has_data"] is True
+    assert body["notice"] is None
+    results = body["results"]
+    assert len(results) == 10
+    distances = [r["distance_m"] for r in results]
+    assert distances == sorted(distances)
+    for r in results:
+        # UTM distance agrees with the great-circle distance within 0.5 %
+        assert r["distance_m"] == pytest.approx(haversine_m(51.5339, 9.9355, r["lat"], r["lon"]),
+                                                rel=0.005, abs=2)
+        assert r["walk_min"] == round(r["distance_m"] * 1.3 / 75)
+        assert r["open_now"] in (True, False, None)
+
+
+def test_nearest_matches_brute_force_over_all_facilities(client, app):
+    fac = app.extensions["nk_datasets"].facilities
+    every = client.get(f"/api/nearest?{CENTRE}&limit=50").json["results"]
+    want = sorted(haversine_m(51.5339, 9.9355, float(a), float(o))
+                  for a, o in zip(fac["lat"], fac["lon"], strict=True))[:50]
+    assert [r["distance_m"] for r in every] == pytest.approx(want, rel=0.005, abs=2)
+
+
+def test_filters(client):
+    typed = client.get(f"/api/nearest?{CENTRE}&type=jugendzentrum").json["results"]
+    assert typed and {r["type"] for r in typed} == {"jugendzentrum"}
+    beratung = client.get(f"/api/nearest?{CENTRE}&category=beratung&limit=5").json["results"]
+    assert {r["category"] for r in beratung} == {"beratung"}
+    # nothing in the curated data has wheelchair, language or hours yet: filters exclude all
+    assert client.get(f"/api/nearest?{CENTRE}&wheelchair=yes").json["results"] == []
+    assert client.get(f"/api/nearest?{CENTRE}&lang=tr").json["results"] == []
+    assert client.get(f"/api/nearest?{CENTRE}&open_now=true").json["results"] == []
+
+
+def test_outside_the_curated_region_says_keine_daten(client):
+    body = client.get("/api/nearest?lat=52.3759&lon=9.7320").json  # Hannover
+    assert body["query"]["gemeinde"] == "Hannover"
+    assert body["notice"] == "keine_daten" and body["query"]["has_data"] is False
+    assert body["results"][0]["distance_m"] > 50_000
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("lat=48.137&lon=11.575", "lat/lon"),  # München
+        ("lat=53.55&lon=10.0", "lat/lon"),  # Hamburg
+        ("lat=95&lon=9", "lat"),
+        ("lat=51&lon=200", "lon"),
+        ("lat=abc&lon=9", "lat"),
+        ("lon=9.9", "lat"),
+        ("lat=nan&lon=9.9", "lat"),
+        (f"{CENTRE}&limit=0", "limit"),
+        (f"{CENTRE}&limit=x", "limit"),
+        (f"{CENTRE}&limit=51", "limit"),
+        (f"{CENTRE}&category=kino", "category"),
+        (f"{CENTRE}&type=disco", "type"),
+        (f"{CENTRE}&wheelchair=maybe", "wheelchair"),
+        (f"{CENTRE}&lang=deutsch", "lang"),
+        (f"{CENTRE}&open_now=maybe", "open_now"),
+    ],
+)
+def test_bad_parameters_get_400_with_a_message(client, query, parameter):
+    resp = client.get(f"/api/nearest?{query}")
+    assert resp.status_code == 400
+    assert resp.json["parameter"] == parameter and resp.json["message"]
+
+
+def test_outside_answer_is_clear(client):
+    message = client.get("/api/nearest?lat=48.137&lon=11.575").json["message"]
+    assert "outside Niedersachsen" in message
+
+
+def test_search_api(client):
+    body = client.get("/api/search?q=Goettingen").json
+    assert body["results"][0]["name"] == "Göttingen"
+    first = body["results"][0]
+    assert 51.4 < first["lat"] < 51.7 and 9.8 < first["lon"] < 10.1
+    coords = client.get("/api/search?q=51.54,%209.93").json["results"]
+    assert coords == [{"name": "51.54000, 9.93000", "kind": "koordinaten", "detail": "",
+                       "lat": 51.54, "lon": 9.93, "ags": None}]
+    assert client.get("/api/search?q=").json["results"] == []
+    assert client.get("/api/search?q=" + "x" * 101).status_code == 400
+    assert client.get("/api/search?q=a&limit=0").status_code == 400
+
+
+def test_finder_page_in_both_languages(client):
+    de = client.get("/").get_data(as_text=True)
+    assert '<html lang="de">' in de and "Mein Standort" in de
+    en = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in en and "My location" in en and "Mein Standort" not in en
+    assert client.get("/?lang=xx").get_data(as_text=True).count('lang="de"') >= 1
+
+
+def test_pages_set_no_cookies(client):
+    for url in ["/", "/?lang=en", "/planung", "/karte", "/api/nearest?" + CENTRE]:
+        assert "Set-Cookie" not in client.get(url).headers
