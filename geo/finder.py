@@ -18,7 +18,7 @@ from geo.coverage import walk_minutes
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, FIELDS, TYPES
 from geo.hours import is_open
-from geo.schema import AGS, ANALYSIS_CRS, GEMEINDEFREI, NAME, WEB_CRS
+from geo.schema import AGS, ANALYSIS_CRS, NAME, WEB_CRS
 
 __all__ = [
     "MAX_LIMIT",
@@ -71,7 +71,7 @@ class NearestQuery:
 
 @dataclass(frozen=True)
 class FinderIndex:
-    """Facilities and Gemeinden as arrays for fast lookups."""
+    """Facilities and Gemeinden (with the gemeindefreie Gebiete) as arrays for fast lookups."""
 
     xy: np.ndarray  # facility points, EPSG:25832
     category: np.ndarray
@@ -98,7 +98,7 @@ def build_finder_index(data: Datasets) -> FinderIndex:
         row["type_label_de"], row["type_label_en"] = labels[row["type"]]
         row["category_label_de"], row["category_label_en"] = CATEGORIES[row["category"]]
         records.append(row)
-    gem = data.gemeinden[~data.gemeinden[GEMEINDEFREI]]
+    gem = data.gemeinden  # gemeindefreie Gebiete too: forests are in Niedersachsen as well
     geoms = gem.geometry.to_numpy()
     shapely.prepare(geoms)
     return FinderIndex(
@@ -160,21 +160,31 @@ def nearest(index: FinderIndex, query: NearestQuery, when: dt.datetime) -> dict:
     order = candidates[np.argsort(distance, kind="stable")]
     distance = np.sort(distance, kind="stable")
     results = []
+    walk_factor = float(walk_minutes(1.0))  # minutes per metre
     for i, dist in zip(order, distance, strict=True):
         open_now = is_open(index.hours[i], when)
         if query.open_now and open_now is not True:
             continue
         record = dict(index.records[i])
-        record.update(distance_m=round(float(dist)), walk_min=round(float(walk_minutes(dist))),
-                      open_now=open_now, curated=record["ags"] in index.curated_ags)
+        record.update(
+            distance_m=round(float(dist)),
+            walk_min=round(float(dist) * walk_factor),
+            open_now=open_now,
+            curated=record["ags"] in index.curated_ags,
+        )
         results.append(record)
         if len(results) == query.limit:
             break
     has_data = ags in index.curated_ags
     return {
-        "query": {"lat": query.lat, "lon": query.lon, "ags": ags,
-                  "gemeinde": index.gemeinde_names[gemeinde], "has_data": has_data,
-                  "evaluated_at": when.isoformat(timespec="minutes")},
+        "query": {
+            "lat": query.lat,
+            "lon": query.lon,
+            "ags": ags,
+            "gemeinde": index.gemeinde_names[gemeinde],
+            "has_data": has_data,
+            "evaluated_at": when.isoformat(timespec="minutes"),
+        },
         "results": results,
         "notice": None if has_data else "keine_daten",
     }

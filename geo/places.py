@@ -21,9 +21,7 @@ __all__ = ["PlaceIndex", "build_place_index", "fold", "parse_coordinates", "sear
 
 _UMLAUT_AE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _UMLAUT_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
-_COORDS = re.compile(
-    r"^\s*(-?\d{1,2}(?:[.,]\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$"
-)
+_COORDS = re.compile(r"^\s*(-?\d{1,2}(?:[.,]\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
 KIND_RANK = {"gemeinde": 0, "quartier": 1, "ort": 2}  # ties: Gemeinden first
 
 
@@ -40,7 +38,7 @@ def fold(text: str) -> tuple[str, str]:
 
 
 def parse_coordinates(text: str) -> tuple[float, float] | None:
-    """"51.54, 9.93" or "51,54 9,93" → (lat, lon); None if the text is not a coordinate pair."""
+    """ "51.54, 9.93" or "51,54 9,93" → (lat, lon); None if the text is not a coordinate pair."""
     match = _COORDS.match(text)
     if not match:
         # "51,54, 9,93": decimal commas with a comma separator
@@ -115,10 +113,17 @@ def search_places(index: PlaceIndex, query: str, limit: int = 10) -> list[dict]:
             score = np.minimum(score, np.where(values.str.contains(key, regex=False), 2, 9))
     hits = frame.assign(score=score)[score < 9]
     hits = hits.assign(kind_rank=hits["kind"].map(KIND_RANK))
-    hits = hits.sort_values(["score", "kind_rank", "weight", "name"],
-                            ascending=[True, True, False, True]).head(limit)
+    hits = hits.sort_values(
+        ["score", "kind_rank", "weight", "name"], ascending=[True, True, False, True]
+    ).head(limit)
     return [
-        {"name": r.name, "kind": r.kind, "detail": r.detail if isinstance(r.detail, str) else "",
-         "lat": round(float(r.lat), 6), "lon": round(float(r.lon), 6), "ags": r.ags}
+        {
+            "name": r.name,
+            "kind": r.kind,
+            "detail": r.detail if isinstance(r.detail, str) else "",
+            "lat": round(float(r.lat), 6),
+            "lon": round(float(r.lon), 6),
+            "ags": r.ags,
+        }
         for r in hits.itertuples()
     ]

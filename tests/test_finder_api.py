@@ -27,8 +27,9 @@ def test_nearest_sorted_with_distance_and_walk_time(client):
     assert distances == sorted(distances)
     for r in results:
         # UTM distance agrees with the great-circle distance within 0.5 %
-        assert r["distance_m"] == pytest.approx(haversine_m(51.5339, 9.9355, r["lat"], r["lon"]),
-                                                rel=0.005, abs=2)
+        assert r["distance_m"] == pytest.approx(
+            haversine_m(51.5339, 9.9355, r["lat"], r["lon"]), rel=0.005, abs=2
+        )
         assert r["walk_min"] == round(r["distance_m"] * 1.3 / 75)
         assert r["open_now"] in (True, False, None)
 
@@ -36,8 +37,10 @@ def test_nearest_sorted_with_distance_and_walk_time(client):
 def test_nearest_matches_brute_force_over_all_facilities(client, app):
     fac = app.extensions["nk_datasets"].facilities
     every = client.get(f"/api/nearest?{CENTRE}&limit=50").json["results"]
-    want = sorted(haversine_m(51.5339, 9.9355, float(a), float(o))
-                  for a, o in zip(fac["lat"], fac["lon"], strict=True))[:50]
+    want = sorted(
+        haversine_m(51.5339, 9.9355, float(a), float(o))
+        for a, o in zip(fac["lat"], fac["lon"], strict=True)
+    )[:50]
     assert [r["distance_m"] for r in every] == pytest.approx(want, rel=0.005, abs=2)
 
 
@@ -96,8 +99,16 @@ def test_search_api(client):
     first = body["results"][0]
     assert 51.4 < first["lat"] < 51.7 and 9.8 < first["lon"] < 10.1
     coords = client.get("/api/search?q=51.54,%209.93").json["results"]
-    assert coords == [{"name": "51.54000, 9.93000", "kind": "koordinaten", "detail": "",
-                       "lat": 51.54, "lon": 9.93, "ags": None}]
+    assert coords == [
+        {
+            "name": "51.54000, 9.93000",
+            "kind": "koordinaten",
+            "detail": "",
+            "lat": 51.54,
+            "lon": 9.93,
+            "ags": None,
+        }
+    ]
     assert client.get("/api/search?q=").json["results"] == []
     assert client.get("/api/search?q=" + "x" * 101).status_code == 400
     assert client.get("/api/search?q=a&limit=0").status_code == 400
@@ -114,3 +125,10 @@ def test_finder_page_in_both_languages(client):
 def test_pages_set_no_cookies(client):
     for url in ["/", "/?lang=en", "/planung", "/karte", "/api/nearest?" + CENTRE]:
         assert "Set-Cookie" not in client.get(url).headers
+
+
+def test_a_point_in_a_gemeindefreies_gebiet_is_in_niedersachsen(client):
+    # Harz forest (gemeindefreies Gebiet, Landkreis Goslar)
+    resp = client.get("/api/nearest?lat=51.78&lon=10.45")
+    assert resp.status_code == 200
+    assert resp.json["notice"] == "keine_daten"

@@ -45,8 +45,14 @@ def test_fold_matches_every_spelling(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("51.54, 9.93", (51.54, 9.93)), ("51,54 9,93", (51.54, 9.93)), ("51,54, 9,93", (51.54, 9.93)),
-     ("51.54;9.93", (51.54, 9.93)), ("Göttingen", None), ("51.54", None)],
+    [
+        ("51.54, 9.93", (51.54, 9.93)),
+        ("51,54 9,93", (51.54, 9.93)),
+        ("51,54, 9,93", (51.54, 9.93)),
+        ("51.54;9.93", (51.54, 9.93)),
+        ("Göttingen", None),
+        ("51.54", None),
+    ],
 )
 def test_parse_coordinates(text, expected):
     assert parse_coordinates(text) == expected

@@ -56,10 +56,14 @@ def nearest_view() -> Response:
         raise ApiError(400, f"limit: must be a whole number from 1 to {MAX_LIMIT}", "limit")
     try:
         query = NearestQuery(
-            lat=_float("lat"), lon=_float("lon"), categories=_list("category"),
-            types=_list("type"), wheelchair=request.args.get("wheelchair") or None,
+            lat=_float("lat"),
+            lon=_float("lon"),
+            categories=_list("category"),
+            types=_list("type"),
+            wheelchair=request.args.get("wheelchair") or None,
             language=(request.args.get("lang") or "").strip().lower() or None,
-            open_now=_flag("open_now"), limit=int(raw_limit),
+            open_now=_flag("open_now"),
+            limit=int(raw_limit),
         )
     except ValueError as err:
         parameter, _, message = str(err).partition(": ")
@@ -82,9 +86,21 @@ def search_view() -> Response:
         lat, lon = coords
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ApiError(400, f"q: {q!r} is not a valid coordinate pair", "q")
-        return _json({"query": q, "results": [
-            {"name": f"{lat:.5f}, {lon:.5f}", "kind": "koordinaten", "detail": "", "lat": lat,
-             "lon": lon, "ags": None}]})
+        return _json(
+            {
+                "query": q,
+                "results": [
+                    {
+                        "name": f"{lat:.5f}, {lon:.5f}",
+                        "kind": "koordinaten",
+                        "detail": "",
+                        "lat": lat,
+                        "lon": lon,
+                        "ags": None,
+                    }
+                ],
+            }
+        )
     limit = request.args.get("limit", "10")
     if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
         raise ApiError(400, f"limit: must be a whole number from 1 to {MAX_LIMIT}", "limit")
