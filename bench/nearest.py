@@ -38,7 +38,6 @@ from geo.data import GPKG_NAME, read_layer  # noqa: E402
 from geo.schema import LAYER_GEMEINDEN, WEB_CRS  # noqa: E402
 from tests.conftest import free_port, wait_for  # noqa: E402
 
-
 # As `make run`: 2 sync worker processes, datasets loaded once before forking. (Threaded
 # workers with keep-alive were measured too: the GIL made their p99 several times worse.)
 GUNICORN_ARGS = ["--workers", "2", "--preload", "--backlog", "2048"]

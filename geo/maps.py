@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 from branca.element import Element, MacroElement
@@ -95,8 +95,11 @@ def density_class(density_per_km2: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), -1, idx)
 
 
-def _base_map(static_url: Callable[[str], str], tile_url: str, tile_attribution: str) -> folium.Map:
+def _base_map(static_url: Callable[[str], str], tile_url: str, tile_attribution: str) -> Any:
     """A Leaflet map of Niedersachsen using the app's own Leaflet; tiles only if configured."""
+    # folium takes 0.7 s to import and only /karte uses it: import it there, not at start.
+    import folium
+
     fmap = folium.Map(location=[52.75, 9.2], zoom_start=7, tiles=None, control_scale=True)
     fmap.default_js = [("leaflet", static_url("vendor/leaflet/leaflet.js"))]
     fmap.default_css = [("leaflet_css", static_url("vendor/leaflet/leaflet.css"))]
@@ -160,6 +163,8 @@ def gemeinden_map(
         geometry=gemeinden_web.geometry,
         crs=gemeinden_web.crs,
     )
+    import folium
+
     fmap = _base_map(static_url, tile_url, tile_attribution)
     folium.GeoJson(
         frame.to_json(drop_id=True),
@@ -182,7 +187,7 @@ def gemeinden_map(
     return _render_parts(fmap)
 
 
-def _render_parts(fmap: folium.Map) -> MapParts:
+def _render_parts(fmap: Any) -> MapParts:
     """Render a folium map into head, body and script strings."""
     root = fmap.get_root()
     root.render()  # renders children into header/html/script
