@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.data import GPKG_NAME, read_layer  # noqa: E402
 from geo.schema import LAYER_GEMEINDEN, WEB_CRS  # noqa: E402
-from tests.conftest import free_port, wait_for  # noqa: E402
+from tests.server import gunicorn  # noqa: E402
 
 # As `make run`: 2 sync worker processes, datasets loaded once before forking. (Threaded
 # workers with keep-alive were measured too: the GIL made their p99 several times worse.)
@@ -157,59 +157,36 @@ def main() -> None:
         "second process on the same machine"
     )
     urls = paths(random_points(5000))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NK_LOG_LEVEL": "WARNING", "NK_TILE_URL": ""}
-    with tempfile.TemporaryDirectory() as tmp:
-        log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                *GUNICORN_ARGS,
-                "--bind",
-                f"127.0.0.1:{port}",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    env = {"NK_LOG_LEVEL": "WARNING", "NK_TILE_URL": ""}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        gunicorn(GUNICORN_ARGS, env, Path(tmp) / "server.log") as base,
+    ):
+        port = int(base.rsplit(":", 1)[1])
+        output = run_wrk(base, wrk_script(urls, Path(tmp)), args.seconds, args.connections)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+        p50 = int(re.search(r"^P50 (\d+)", output, re.M)[1]) / 1000
+        p99 = int(re.search(r"^P99 (\d+)", output, re.M)[1]) / 1000
+        errors = int(re.search(r"^ERRORS (\d+)", output, re.M)[1])
+        print(f"\n1. closed loop, wrk, {args.connections} connections, {args.seconds} s")
+        print(
+            f"   {rps:8.0f} requests/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
+            f"errors {errors}   (target >= 500 requests/s, no errors)"
         )
-        try:
-            wait_for(base + "/healthz", 60, server)
-            output = run_wrk(base, wrk_script(urls, Path(tmp)), args.seconds, args.connections)
-            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
-            p50 = int(re.search(r"^P50 (\d+)", output, re.M)[1]) / 1000
-            p99 = int(re.search(r"^P99 (\d+)", output, re.M)[1]) / 1000
-            errors = int(re.search(r"^ERRORS (\d+)", output, re.M)[1])
-            print(f"\n1. closed loop, wrk, {args.connections} connections, {args.seconds} s")
-            print(
-                f"   {rps:8.0f} requests/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
-                f"errors {errors}   (target >= 500 requests/s, no errors)"
-            )
-            latencies, open_errors, sent = asyncio.run(
-                open_loop("127.0.0.1", port, urls, args.rate, args.seconds, args.connections)
-            )
-            lat_ms = np.array(latencies) * 1000
-            print(
-                f"\n2. open loop, {args.rate:.0f} requests/s offered over {args.connections} "
-                f"connections, {args.seconds} s"
-            )
-            print(
-                f"   {len(latencies) / args.seconds:8.0f} requests/s   p50 "
-                f"{np.percentile(lat_ms, 50):6.1f} ms   p99 {np.percentile(lat_ms, 99):6.1f} ms"
-                f"   errors {open_errors}   unanswered {sent - len(latencies)}   "
-                "(target p99 < 20 ms, no errors)"
-            )
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
+        latencies, open_errors, sent = asyncio.run(
+            open_loop("127.0.0.1", port, urls, args.rate, args.seconds, args.connections)
+        )
+        lat_ms = np.array(latencies) * 1000
+        print(
+            f"\n2. open loop, {args.rate:.0f} requests/s offered over {args.connections} "
+            f"connections, {args.seconds} s"
+        )
+        print(
+            f"   {len(latencies) / args.seconds:8.0f} requests/s   p50 "
+            f"{np.percentile(lat_ms, 50):6.1f} ms   p99 {np.percentile(lat_ms, 99):6.1f} ms"
+            f"   errors {open_errors}   unanswered {sent - len(latencies)}   "
+            "(target p99 < 20 ms, no errors)"
+        )
 
 
 if __name__ == "__main__":

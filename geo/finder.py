@@ -18,6 +18,7 @@ from geo.coverage import walk_minutes
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, FIELDS, TYPES
 from geo.hours import is_open
+from geo.params import ParameterError
 from geo.schema import AGS, ANALYSIS_CRS, NAME, WEB_CRS
 
 __all__ = [
@@ -52,21 +53,23 @@ class NearestQuery:
 
     def __post_init__(self) -> None:
         if not (-90 <= self.lat <= 90) or not np.isfinite(self.lat):
-            raise ValueError(f"lat: {self.lat} is not a latitude")
+            raise ParameterError("lat", f"lat: {self.lat} is not a latitude")
         if not (-180 <= self.lon <= 180) or not np.isfinite(self.lon):
-            raise ValueError(f"lon: {self.lon} is not a longitude")
+            raise ParameterError("lon", f"lon: {self.lon} is not a longitude")
         bad = [c for c in self.categories if c not in CATEGORIES]
         if bad:
-            raise ValueError(f"category: unknown {bad[0]!r}; use {' or '.join(CATEGORIES)}")
+            raise ParameterError(
+                "category", f"category: unknown {bad[0]!r}; use {' or '.join(CATEGORIES)}"
+            )
         bad = [t for t in self.types if t not in TYPES]
         if bad:
-            raise ValueError(f"type: unknown {bad[0]!r}; use one of {', '.join(TYPES)}")
+            raise ParameterError("type", f"type: unknown {bad[0]!r}; use one of {', '.join(TYPES)}")
         if self.wheelchair is not None and self.wheelchair not in WHEELCHAIR_LEVELS:
-            raise ValueError("wheelchair: use yes or limited")
+            raise ParameterError("wheelchair", "wheelchair: use yes or limited")
         if self.language is not None and not (len(self.language) == 2 and self.language.isalpha()):
-            raise ValueError("lang: expected a two-letter ISO 639-1 code such as tr")
+            raise ParameterError("lang", "lang: expected a two-letter ISO 639-1 code such as tr")
         if not 1 <= self.limit <= MAX_LIMIT:
-            raise ValueError(f"limit: must be between 1 and {MAX_LIMIT}")
+            raise ParameterError("limit", f"limit: must be between 1 and {MAX_LIMIT}")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from geo.coverage import (
 )
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, TYPES
+from geo.params import ParameterError
 from geo.schema import AGS, GRID_ID, KREIS, KREIS_ARS, NAME, QUARTIER_ID
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "MAX_THRESHOLD_M",
     "Analysis",
     "Selection",
-    "SelectionError",
     "analyse",
     "method_parameters",
     "quartier_figures",
@@ -43,14 +43,6 @@ __all__ = [
 
 LEVELS = ("gemeinde", "kreis")
 MAX_THRESHOLD_M = 50_000.0  # beyond this "reach" stops meaning anything
-
-
-class SelectionError(ValueError):
-    """A selection parameter is invalid; ``parameter`` names it."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
 
 
 @dataclass(frozen=True)
@@ -67,26 +59,26 @@ class Selection:
         category = (category or "").strip() or None
         type_ = (type_ or "").strip() or None
         if type_ is not None and type_ not in TYPES:
-            raise SelectionError("type", f"unknown type {type_!r}; use one of {', '.join(TYPES)}")
+            raise ParameterError("type", f"unknown type {type_!r}; use one of {', '.join(TYPES)}")
         if category is not None and category not in CATEGORIES:
-            raise SelectionError(
+            raise ParameterError(
                 "category", f"unknown category {category!r}; use {' or '.join(CATEGORIES)}"
             )
         if type_ is not None:
             if category is not None and TYPES[type_].category != category:
-                raise SelectionError("type", f"type {type_!r} is not in category {category!r}")
+                raise ParameterError("type", f"type {type_!r} is not in category {category!r}")
             category = TYPES[type_].category
         if category is None:
-            raise SelectionError("category", "give a category (treffpunkt or beratung) or a type")
+            raise ParameterError("category", "give a category (treffpunkt or beratung) or a type")
         if threshold_m is None or threshold_m.strip() == "":
             threshold = DEFAULT_THRESHOLD_M[category]
         else:
             try:
                 threshold = float(threshold_m)
             except ValueError:
-                raise SelectionError("threshold_m", f"{threshold_m!r} is not a number") from None
+                raise ParameterError("threshold_m", f"{threshold_m!r} is not a number") from None
             if not (0 < threshold <= MAX_THRESHOLD_M):
-                raise SelectionError(
+                raise ParameterError(
                     "threshold_m",
                     f"threshold_m must be between 0 and "
                     f"{MAX_THRESHOLD_M:,.0f} metres, not {threshold_m}",
@@ -138,7 +130,7 @@ def unit_table(analysis: Analysis, level: str) -> pd.DataFrame:
         names = data.gemeinden.drop_duplicates(KREIS_ARS).set_index(KREIS_ARS)[[KREIS]]
         names = names.assign(**{NAME: names[KREIS]})
     else:
-        raise SelectionError("level", f"level must be one of {', '.join(LEVELS)}")
+        raise ParameterError("level", f"level must be one of {', '.join(LEVELS)}")
     table = aggregate(data.demand, analysis.coverage, data.groupings[level]).set_index("key")
     table = names.join(table, how="left")
     # units without population cells (gemeindefreie Gebiete) have no residents

@@ -8,16 +8,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.facilities import CATEGORIES, TYPES
+from geo.params import ParameterError
 
-__all__ = ["FacilityFilter", "QueryError", "facility_properties", "select_facilities"]
-
-
-class QueryError(ValueError):
-    """A query parameter is out of its domain; ``parameter`` names it."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
+__all__ = ["FacilityFilter", "facility_properties", "select_facilities"]
 
 
 @dataclass(frozen=True)
@@ -32,19 +25,21 @@ class FacilityFilter:
     def __post_init__(self) -> None:
         unknown = [c for c in self.categories if c not in CATEGORIES]
         if unknown:
-            raise QueryError(
+            raise ParameterError(
                 "category", f"unknown category {unknown[0]!r}; use {' or '.join(CATEGORIES)}"
             )
         unknown = [t for t in self.types if t not in TYPES]
         if unknown:
-            raise QueryError("type", f"unknown type {unknown[0]!r}; use one of {', '.join(TYPES)}")
+            raise ParameterError(
+                "type", f"unknown type {unknown[0]!r}; use one of {', '.join(TYPES)}"
+            )
         bad = [a for a in self.ags if not (len(a) == 8 and a.isdigit())]
         if bad:
-            raise QueryError("ags", f"{bad[0]!r} is not an AGS (8 digits)")
+            raise ParameterError("ags", f"{bad[0]!r} is not an AGS (8 digits)")
         if self.bbox is not None:
             west, south, east, north = self.bbox
             if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-                raise QueryError(
+                raise ParameterError(
                     "bbox",
                     "bbox must be west,south,east,north in degrees with "
                     "west < east and south < north",

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app import create_app
+from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("NK_CHROMIUM", "/usr/bin/chromium"))
@@ -33,27 +29,6 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, deadline_s: float, proc: subprocess.Popen) -> None:
-    """Poll ``url`` until it answers 200, the process dies, or the deadline passes."""
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {deadline_s} s")
 
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
@@ -84,41 +59,10 @@ def live_server(tmp_path_factory, hostile_data_dir) -> Iterator[str]:
 
     It serves the committed datasets plus one hostile facility name (see hostile_data_dir).
     """
-    port = free_port()
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
-    env = {
-        **os.environ,
-        "NK_TILE_URL": "",
-        "NK_LOG_LEVEL": "WARNING",
-        "NK_DATA_DIR": str(hostile_data_dir),
-    }
-    with open(log, "w") as log_file:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "1",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base + "/healthz", 30, proc)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    env = {"NK_TILE_URL": "", "NK_LOG_LEVEL": "WARNING", "NK_DATA_DIR": str(hostile_data_dir)}
+    with gunicorn(["--workers", "1"], env, log) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 
 from geo.facilities import FIELDS
 from geo.geojson import GEOJSON_MIME, feature_collection
-from geo.query import FacilityFilter, QueryError, facility_properties, select_facilities
+from geo.query import FacilityFilter, facility_properties, select_facilities
 from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
@@ -97,14 +97,11 @@ def bbox_arg() -> tuple[float, float, float, float] | None:
 @bp.get("/facilities")
 def facilities() -> Response:
     """Facilities as GeoJSON; filters ``category``, ``type``, ``ags``, ``bbox`` (lon/lat)."""
-    try:
-        query = FacilityFilter(
-            categories=list_arg("category"),
-            types=list_arg("type"),
-            ags=list_arg("ags"),
-            bbox=bbox_arg(),
-        )
-    except QueryError as err:
-        raise ApiError(400, str(err), err.parameter) from err
+    query = FacilityFilter(
+        categories=list_arg("category"),
+        types=list_arg("type"),
+        ags=list_arg("ags"),
+        bbox=bbox_arg(),
+    )
     selected = facility_properties(select_facilities(datasets().facilities, query))
     return geojson_response(feature_collection(selected, FACILITY_COLUMNS, id_column="id"))

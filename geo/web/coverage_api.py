@@ -15,7 +15,6 @@ from geo.planning import (
     LEVELS,
     Analysis,
     Selection,
-    SelectionError,
     analyse,
     method_parameters,
     quartier_table,
@@ -70,14 +69,9 @@ MAX_LIMIT = 500
 
 
 def _selection() -> Selection:
-    try:
-        return Selection.parse(
-            request.args.get("category"),
-            request.args.get("type"),
-            request.args.get("threshold_m"),
-        )
-    except SelectionError as err:
-        raise ApiError(400, str(err), err.parameter) from err
+    return Selection.parse(
+        request.args.get("category"), request.args.get("type"), request.args.get("threshold_m")
+    )
 
 
 def _format(allowed: tuple[str, ...]) -> str:

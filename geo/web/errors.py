@@ -7,6 +7,8 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from geo.params import ParameterError
+
 __all__ = ["ApiError", "init_app"]
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,10 @@ def init_app(app: Flask) -> None:
         return _respond(
             err.status, "Bad Request" if err.status == 400 else "Error", err.message, err.parameter
         )
+
+    @app.errorhandler(ParameterError)
+    def _parameter_error(err: ParameterError) -> Response:
+        return _respond(400, "Bad Request", str(err), err.parameter)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Response:

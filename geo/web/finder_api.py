@@ -54,20 +54,16 @@ def nearest_view() -> Response:
     raw_limit = request.args.get("limit", "10").strip()
     if not raw_limit.isdigit():
         raise ApiError(400, f"limit: must be a whole number from 1 to {MAX_LIMIT}", "limit")
-    try:
-        query = NearestQuery(
-            lat=_float("lat"),
-            lon=_float("lon"),
-            categories=_list("category"),
-            types=_list("type"),
-            wheelchair=request.args.get("wheelchair") or None,
-            language=(request.args.get("lang") or "").strip().lower() or None,
-            open_now=_flag("open_now"),
-            limit=int(raw_limit),
-        )
-    except ValueError as err:
-        parameter, _, message = str(err).partition(": ")
-        raise ApiError(400, str(err), parameter if message else None) from err
+    query = NearestQuery(
+        lat=_float("lat"),
+        lon=_float("lon"),
+        categories=_list("category"),
+        types=_list("type"),
+        wheelchair=request.args.get("wheelchair") or None,
+        language=(request.args.get("lang") or "").strip().lower() or None,
+        open_now=_flag("open_now"),
+        limit=int(raw_limit),
+    )
     try:
         result = nearest(current_app.extensions["nk_finder"], query, local_now())
     except OutsideError as err:
