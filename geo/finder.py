@@ -18,7 +18,7 @@ from geo.coverage import walk_minutes
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, FIELDS, TYPES
 from geo.hours import is_open
-from geo.params import ParameterError
+from geo.params import ParameterError, check_known
 from geo.schema import AGS, ANALYSIS_CRS, NAME, WEB_CRS
 
 __all__ = [
@@ -56,14 +56,8 @@ class NearestQuery:
             raise ParameterError("lat", f"lat: {self.lat} is not a latitude")
         if not (-180 <= self.lon <= 180) or not np.isfinite(self.lon):
             raise ParameterError("lon", f"lon: {self.lon} is not a longitude")
-        bad = [c for c in self.categories if c not in CATEGORIES]
-        if bad:
-            raise ParameterError(
-                "category", f"category: unknown {bad[0]!r}; use {' or '.join(CATEGORIES)}"
-            )
-        bad = [t for t in self.types if t not in TYPES]
-        if bad:
-            raise ParameterError("type", f"type: unknown {bad[0]!r}; use one of {', '.join(TYPES)}")
+        check_known("category", self.categories, CATEGORIES)
+        check_known("type", self.types, TYPES)
         if self.wheelchair is not None and self.wheelchair not in WHEELCHAIR_LEVELS:
             raise ParameterError("wheelchair", "wheelchair: use yes or limited")
         if self.language is not None and not (len(self.language) == 2 and self.language.isalpha()):

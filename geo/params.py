@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["ParameterError"]
+from collections.abc import Collection, Iterable
+
+__all__ = ["ParameterError", "check_known"]
 
 
 class ParameterError(ValueError):
@@ -15,3 +17,12 @@ class ParameterError(ValueError):
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+def check_known(parameter: str, values: Iterable[str], known: Collection[str]) -> None:
+    """Raise `ParameterError` for the first of ``values`` that is not in ``known``."""
+    for value in values:
+        if value not in known:
+            raise ParameterError(
+                parameter, f"{parameter}: unknown {value!r}; use one of {', '.join(known)}"
+            )

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.facilities import CATEGORIES, TYPES
-from geo.params import ParameterError
+from geo.params import ParameterError, check_known
 
 __all__ = ["FacilityFilter", "facility_properties", "select_facilities"]
 
@@ -23,16 +23,8 @@ class FacilityFilter:
     bbox: tuple[float, float, float, float] | None = None  # lon/lat: west, south, east, north
 
     def __post_init__(self) -> None:
-        unknown = [c for c in self.categories if c not in CATEGORIES]
-        if unknown:
-            raise ParameterError(
-                "category", f"unknown category {unknown[0]!r}; use {' or '.join(CATEGORIES)}"
-            )
-        unknown = [t for t in self.types if t not in TYPES]
-        if unknown:
-            raise ParameterError(
-                "type", f"unknown type {unknown[0]!r}; use one of {', '.join(TYPES)}"
-            )
+        check_known("category", self.categories, CATEGORIES)
+        check_known("type", self.types, TYPES)
         bad = [a for a in self.ags if not (len(a) == 8 and a.isdigit())]
         if bad:
             raise ParameterError("ags", f"{bad[0]!r} is not an AGS (8 digits)")

@@ -125,3 +125,13 @@ def test_english_and_no_foreign_requests_and_phone_width(browser, live_server):
         assert foreign == []
     finally:
         context.close()
+
+
+def test_suggestions_while_typing(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    page.locator("#where").press_sequentially("Goett", delay=30)
+    page.wait_for_selector("#where-suggestions option", state="attached")
+    values = page.locator("#where-suggestions option").evaluate_all("os => os.map(o => o.value)")
+    assert values[0] == "Göttingen"
+    labels = page.locator("#where-suggestions option").evaluate_all("os => os.map(o => o.label)")
+    assert labels[0].startswith("Gemeinde")
