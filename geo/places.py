@@ -89,7 +89,17 @@ def build_place_index(
     keys = frame["name"].map(fold)
     frame["key_ae"] = keys.str[0]
     frame["key_plain"] = keys.str[1]
-    # A Gemeinde and its only Ortsteil of the same name: keep the Gemeinde
+    # A Gemeinde and its Ort of the same name (the town centre): keep the Gemeinde, placed at
+    # the Ort, which is where residents mean when they type the name.
+    same = frame[frame["kind"] == "ort"].drop_duplicates(["key_ae", "ags"])
+    centre = same.set_index(["key_ae", "ags"])[["lat", "lon"]]
+    gem = frame["kind"] == "gemeinde"
+    pairs = pd.MultiIndex.from_arrays([frame.loc[gem, "key_ae"], frame.loc[gem, "ags"]])
+    found = centre.reindex(pairs)
+    has = found["lat"].notna().to_numpy()
+    idx = frame.index[gem][has]
+    frame.loc[idx, "lat"] = found["lat"].to_numpy()[has]
+    frame.loc[idx, "lon"] = found["lon"].to_numpy()[has]
     frame = frame.sort_values(["kind"], key=lambda k: k.map(KIND_RANK), kind="stable")
     frame = frame.drop_duplicates(["key_ae", "ags"]).reset_index(drop=True)
     return PlaceIndex(frame=frame)

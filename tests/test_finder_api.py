@@ -132,3 +132,9 @@ def test_a_point_in_a_gemeindefreies_gebiet_is_in_niedersachsen(client):
     resp = client.get("/api/nearest?lat=51.78&lon=10.45")
     assert resp.status_code == 200
     assert resp.json["notice"] == "keine_daten"
+
+
+def test_orte_for_orientation_without_tiles(client):
+    fc = client.get("/api/orte").json
+    names = {f["properties"]["name"] for f in fc["features"]}
+    assert len(fc["features"]) == 113 and {"Weende", "Geismar"} <= names

@@ -105,3 +105,13 @@ def facilities() -> Response:
     )
     selected = facility_properties(select_facilities(datasets().facilities, query))
     return geojson_response(feature_collection(selected, FACILITY_COLUMNS, id_column="id"))
+
+
+@bp.get("/orte")
+def orte() -> Response:
+    """Named places (Ortsteile) as GeoJSON points: labels that orient without map tiles."""
+    payload = cached(
+        "orte",
+        lambda: feature_collection(datasets().orte, ["name", "place_class", "ags"]),
+    )
+    return geojson_response(payload)

@@ -250,8 +250,24 @@
   });
   syncTypes();
 
+  // Orientation without map tiles: Gemeinde outlines always, place names when zoomed in.
   getJSON(ds.gemeindenUrl).then((fc) => {
     L.geoJSON(fc, { interactive: false, style: { color: "#7a7a7a", weight: 0.8, fill: false } }).addTo(map);
     root.dataset.outlines = "ready";
+  }).catch(() => {});
+  const labels = L.layerGroup();
+  getJSON(ds.orteUrl).then((fc) => {
+    fc.features.forEach((f) => {
+      const span = el("span", f.properties.name, "place-label place-" + f.properties.place_class);
+      L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+        icon: L.divIcon({ html: span, className: "place-label-icon", iconSize: null }),
+        interactive: false, keyboard: false,
+      }).addTo(labels);
+    });
+    const toggle = () => {
+      if (map.getZoom() >= 12) labels.addTo(map); else labels.remove();
+    };
+    map.on("zoomend", toggle);
+    toggle();
   }).catch(() => {});
 })();
