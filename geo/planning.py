@@ -38,6 +38,7 @@ __all__ = [
     "quartier_table",
     "selection_histogram",
     "top_quartiere",
+    "unit_shapes",
     "unit_table",
 ]
 
@@ -137,6 +138,15 @@ def unit_table(analysis: Analysis, level: str) -> pd.DataFrame:
     table["residents"] = table["residents"].fillna(0)
     table["status"] = table["status"].fillna("keine_daten")
     return table.rename_axis("key").reset_index().sort_values("key")
+
+
+def unit_shapes(data: Datasets, level: str) -> gpd.GeoDataFrame:
+    """Display geometry (EPSG:4326) per Gemeinde or Kreis, in column ``key``."""
+    display = data.gemeinden_display
+    if level == "gemeinde":
+        return display[[AGS, "geometry"]].rename(columns={AGS: "key"})
+    kreise = display[[KREIS_ARS, "geometry"]].dissolve(by=KREIS_ARS, as_index=False)
+    return kreise.rename(columns={KREIS_ARS: "key"})
 
 
 def quartier_table(

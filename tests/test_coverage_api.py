@@ -121,3 +121,17 @@ def test_planner_page_renders(client):
     html = resp.get_data(as_text=True)
     assert "Methode und Grenzen" in html and "keine Daten" in html
     assert "js/planner.js" in html
+
+
+def test_geojson_download_of_the_choropleth(client):
+    resp = client.get("/api/coverage?category=treffpunkt&format=geojson")
+    assert resp.mimetype == "application/geo+json"
+    fc = resp.json
+    assert len(fc["features"]) == 964 and fc["parameters"]["threshold_m"] == 1000.0
+    goe = next(f for f in fc["features"] if f["id"] == "03159016")
+    assert goe["properties"]["status"] == "ok" and goe["geometry"]["type"] in (
+        "Polygon",
+        "MultiPolygon",
+    )
+    kreise = client.get("/api/coverage?category=treffpunkt&format=geojson&level=kreis").json
+    assert len(kreise["features"]) == 45

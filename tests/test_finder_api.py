@@ -138,3 +138,15 @@ def test_orte_for_orientation_without_tiles(client):
     fc = client.get("/api/orte").json
     names = {f["properties"]["name"] for f in fc["features"]}
     assert len(fc["features"]) == 113 and {"Weende", "Geismar"} <= names
+
+
+def test_finder_page_security_headers(client):
+    resp = client.get("/")
+    csp = resp.headers["Content-Security-Policy"]
+    script_src = csp.split("script-src")[1].split(";")[0]
+    assert "'self'" in script_src and "unsafe-inline" not in script_src
+    assert "http" not in script_src  # no other host may serve scripts
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
+    html = resp.get_data(as_text=True)
+    assert "<script>" not in html  # every executable script is a file of this app

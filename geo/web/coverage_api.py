@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, request
@@ -20,6 +21,7 @@ from geo.planning import (
     quartier_table,
     selection_histogram,
     top_quartiere,
+    unit_shapes,
     unit_table,
 )
 from geo.schema import AGS, QUARTIER_ID
@@ -125,11 +127,25 @@ def coverage() -> Response:
     level = request.args.get("level", "gemeinde")
     if level not in LEVELS:
         raise ApiError(400, f"level must be one of {', '.join(LEVELS)}", "level")
-    fmt = _format(("json", "csv"))
+    fmt = _format(("json", "csv", "geojson"))
     analysis = _analysis(selection)
     table = lru_cached(("units", selection, level), lambda: unit_table(analysis, level))
     if fmt == "csv":
         return _csv(table, UNIT_COLUMNS, selection, f"erreichbarkeit_{level}")
+    if fmt == "geojson":
+        shapes = lru_cached(("unit_shapes", level), lambda: unit_shapes(datasets(), level))
+        frame = gpd.GeoDataFrame(
+            _rounded(table, UNIT_COLUMNS).merge(shapes, on="key"),
+            geometry="geometry",
+            crs=shapes.crs,
+        )
+        collection = feature_collection(frame, UNIT_COLUMNS, id_column="key")
+        collection.update(_meta(selection, level=level))
+        response = Response(json.dumps(collection, ensure_ascii=False), mimetype=GEOJSON_MIME)
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="erreichbarkeit_{level}.geojson"'
+        )
+        return response
     with_data = table[table["status"] != "keine_daten"]
     summary = {
         "residents_with_data": float(with_data["residents_with_data"].sum()),
