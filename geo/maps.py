@@ -9,6 +9,7 @@ tooltips insert property values with ``innerHTML``.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -191,8 +192,10 @@ def _render_parts(fmap: Any) -> MapParts:
     """Render a folium map into head, body and script strings."""
     root = fmap.get_root()
     root.render()  # renders children into header/html/script
+    # folium's viewport tag forbids zooming (WCAG 1.4.4); the page template sets a proper one
+    header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", root.header.render())
     return MapParts(
-        header=root.header.render(),
+        header=header,
         body=root.html.render(),
         script=root.script.render(),
         map_name=fmap.get_name(),
