@@ -359,14 +359,29 @@ def distance_histogram(
     ]
 
 
-def quartier_keys(cells: gpd.GeoDataFrame, quartiere: gpd.GeoDataFrame) -> pd.DataFrame:
+CELL_NAME_PLACE_M = 1500.0  # a cell is named after a named place at most this far from it
+
+
+def quartier_keys(
+    cells: gpd.GeoDataFrame, quartiere: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None = None
+) -> pd.DataFrame:
     """The Quartier of each cell: the Stadtteil holding its centre, otherwise the cell itself.
+
+    A cell Quartier is named after the nearest named place within `CELL_NAME_PLACE_M`
+    ("1-km-Zelle bei Weende"), so planners can read the table; otherwise by its grid id.
 
     Returns ``quartier_id`` and ``quartier_name`` aligned with ``cells``.
     """
     centres = shapely.centroid(cells.geometry.to_numpy())
     ids = cells[GRID_ID].astype(str).to_numpy().astype(object)
-    names = np.array([f"Rasterzelle {g}" for g in ids], dtype=object)
+    names = np.array([f"1-km-Zelle {g}" for g in ids], dtype=object)
+    if places is not None and len(places):
+        dist, idx = cKDTree(shapely.get_coordinates(places.geometry.to_numpy())).query(
+            shapely.get_coordinates(centres), distance_upper_bound=CELL_NAME_PLACE_M
+        )
+        near = np.isfinite(dist)
+        place_names = places[NAME].to_numpy()
+        names[near] = [f"1-km-Zelle bei {place_names[i]}" for i in idx[near]]
     if len(quartiere):
         cell_idx, q_idx = shapely.STRtree(quartiere.geometry.to_numpy()).query(
             centres, predicate="within"

@@ -234,7 +234,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         )
     curated = gemeinden[gemeinden[AGS].isin(set(coverage["ags"]))]
     curated_area = shapely.union_all(curated.geometry.to_numpy()) if len(curated) else None
-    cell_quartiere = quartier_keys(cells, quartiere)
+    cell_quartiere = quartier_keys(cells, quartiere, orte)
     by_quartier = Grouping.of(cell_quartiere[QUARTIER_ID])
     _, first = np.unique(by_quartier.codes, return_index=True)
     quartier_info = pd.DataFrame({

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely import box
+from shapely import Point, box
 
 from geo import coverage as cov
 from geo.schema import (
@@ -136,9 +136,18 @@ def test_quartier_keys_use_stadtteile_where_they_exist():
         geometry=[box(X0, Y0, X0 + 1000, Y0 + 2000)],
         crs=ANALYSIS_CRS,
     )
-    keys = cov.quartier_keys(cells, stadtteil)
+    # a place 600 m below the grid: 1.1 km from the centre of c10, 2.1 km from that of c11
+    place = gpd.GeoDataFrame(
+        {NAME: ["Geismar"]}, geometry=[Point(X0 + 1500, Y0 - 600)], crs=ANALYSIS_CRS
+    )
+    keys = cov.quartier_keys(cells, stadtteil, place)
     assert keys[QUARTIER_ID].tolist() == ["03159016-01", "03159016-01", "c10", "c11"]
-    assert keys["quartier_name"].tolist()[:2] == ["Weststadt", "Weststadt"]
+    assert keys["quartier_name"].tolist() == [
+        "Weststadt",
+        "Weststadt",
+        "1-km-Zelle bei Geismar",
+        "1-km-Zelle c11",
+    ]
 
 
 # --- brute force cross-checks ---------------------------------------------------------------
