@@ -143,8 +143,10 @@ def weighted_median(
     if bins is None:  # about one value per bin and group: small histograms, few candidates
         bins = int(np.clip(len(values) // max(n_groups, 1), 1, 1024))
     lo, hi = values.min(), values.max()
-    scale = bins / (hi - lo) if hi > lo else 0.0
-    b = np.minimum(((values - lo) * scale).astype(np.int64), bins - 1)
+    span = hi - lo
+    # position within [0, 1] first: bins / span would overflow for a subnormal span
+    position = (values - lo) / span if span > 0 else np.zeros_like(values)
+    b = np.minimum((position * bins).astype(np.int64), bins - 1)
     hist = np.bincount(groups * bins + b, weights=weights, minlength=n_groups * bins)
     cum = np.cumsum(hist.reshape(n_groups, bins), axis=1)
     half = cum[:, -1] / 2

@@ -12,11 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from app import create_app
 from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# CI runs the property tests on hypothesis' fixed example sequence so a red build always
+# reproduces; locally they explore new random examples on every run.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 CHROMIUM = Path(os.environ.get("NK_CHROMIUM", "/usr/bin/chromium"))
 
 
