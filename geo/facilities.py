@@ -19,6 +19,7 @@ import numpy as np
 import opening_hours
 import pandas as pd
 import shapely
+from scipy.spatial import cKDTree
 
 from geo.schema import AGS, ANALYSIS_CRS, GEMEINDEFREI, WEB_CRS
 
@@ -307,11 +308,10 @@ def _check_location(
         idx = candidates[candidates].index
         points = gpd.GeoSeries(gpd.points_from_xy(lon[idx], lat[idx]), index=idx, crs=WEB_CRS)
         points = points.to_crs(ANALYSIS_CRS)
-        inhabited = gemeinden
-        p_idx, g_idx = shapely.STRtree(inhabited.geometry.to_numpy()).query(
+        p_idx, g_idx = shapely.STRtree(gemeinden.geometry.to_numpy()).query(
             points.to_numpy(), predicate="intersects"
         )
-        found = pd.Series(inhabited[AGS].to_numpy()[g_idx], index=idx[p_idx])
+        found = pd.Series(gemeinden[AGS].to_numpy()[g_idx], index=idx[p_idx])
         found = found[~found.index.duplicated()]
         ags.loc[found.index] = found.to_numpy()
         outside = candidates & (ags == "")
@@ -424,11 +424,9 @@ def validate_facilities(
 
     Examples
     --------
-    A row with swapped coordinates is reported, not imported:
-
-    >>> rows = pd.DataFrame({"name": ["Treff"], "type": ["nachbarschaftstreff"],
-    ...                      "lat": ["9.93"], "lon": ["51.53"]})
-    >>> # validate_facilities(rows, gemeinden).problems[0].reason  -> "... look swapped ..."
+    A row with latitude and longitude swapped (lat 9.93, lon 51.53) is not imported; its
+    problem reads ``row 1: lat/lon: latitude 9.93 and longitude 51.53 look swapped (the point
+    would lie in Niedersachsen the other way round)``. See tests/test_facilities.py.
     """
     data = _text(incoming)
     out = _Collector(data[ROW])
@@ -492,8 +490,6 @@ def near_duplicates(
         crs=WEB_CRS,
     ).to_crs(ANALYSIS_CRS)
     xy = np.column_stack([points.x, points.y])
-    from scipy.spatial import cKDTree
-
     pairs = cKDTree(xy).query_pairs(within_m, output_type="ndarray")
     if len(pairs) == 0:
         return []
