@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 
+import geopandas as gpd
 from flask import Blueprint, Response, request
 
 from geo.facilities import FIELDS
-from geo.geojson import GEOJSON_MIME, feature_collection
+from geo.geojson import feature_collection
 from geo.query import FacilityFilter, facility_properties, select_facilities
 from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
+from geo.web.responses import geojson_response
 
 __all__ = ["bp"]
 
@@ -23,11 +24,6 @@ GEOMETRY_MODES = ("display", "full")
 AGS_PATTERN = re.compile(r"\d{8}")
 
 
-def geojson_response(payload: dict) -> Response:
-    """Serialise a GeoJSON object with its media type."""
-    return Response(json.dumps(payload, ensure_ascii=False), mimetype=GEOJSON_MIME)
-
-
 def _geometry_mode() -> str:
     mode = request.args.get("geometry", "display")
     if mode not in GEOMETRY_MODES:
@@ -35,7 +31,7 @@ def _geometry_mode() -> str:
     return mode
 
 
-def _gemeinden_frame(mode: str):  # noqa: ANN202 - GeoDataFrame
+def _gemeinden_frame(mode: str) -> gpd.GeoDataFrame:
     data = datasets()
     return data.gemeinden_display if mode == "display" else data.gemeinden
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import geopandas as gpd
@@ -11,7 +10,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, request
 
-from geo.geojson import GEOJSON_MIME, feature_collection, plain
+from geo.geojson import feature_collection, plain
 from geo.planning import (
     LEVELS,
     Analysis,
@@ -27,6 +26,7 @@ from geo.planning import (
 from geo.schema import AGS, QUARTIER_ID
 from geo.web.context import datasets, lru_cached
 from geo.web.errors import ApiError
+from geo.web.responses import geojson_response, json_response
 
 __all__ = ["SOURCES", "bp"]
 
@@ -141,11 +141,7 @@ def coverage() -> Response:
         )
         collection = feature_collection(frame, UNIT_COLUMNS, id_column="key")
         collection.update(_meta(selection, level=level))
-        response = Response(json.dumps(collection, ensure_ascii=False), mimetype=GEOJSON_MIME)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="erreichbarkeit_{level}.geojson"'
-        )
-        return response
+        return geojson_response(collection, filename=f"erreichbarkeit_{level}.geojson")
     with_data = table[table["status"] != "keine_daten"]
     summary = {
         "residents_with_data": float(with_data["residents_with_data"].sum()),
@@ -159,7 +155,7 @@ def coverage() -> Response:
         "histogram": selection_histogram(analysis),
         "units": _records(table, UNIT_COLUMNS),
     }
-    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    return json_response(body)
 
 
 @bp.get("/<ags>/quartiere")
@@ -180,7 +176,7 @@ def quartiere(ags: str) -> Response:
     )
     collection.update(_meta(selection, ags=ags))
     collection["histogram"] = selection_histogram(analysis, ags)
-    return Response(json.dumps(collection, ensure_ascii=False), mimetype=GEOJSON_MIME)
+    return geojson_response(collection)
 
 
 @bp.get("/quartiere")
@@ -201,4 +197,4 @@ def top() -> Response:
         _rounded(table, TOP_COLUMNS), TOP_COLUMNS, id_column=QUARTIER_ID
     )
     collection.update(_meta(selection, limit=int(raw_limit)))
-    return Response(json.dumps(collection, ensure_ascii=False), mimetype=GEOJSON_MIME)
+    return geojson_response(collection)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, current_app, request
 
 from geo.finder import MAX_LIMIT, NearestQuery, OutsideError, nearest
 from geo.hours import local_now
 from geo.places import parse_coordinates, search_places
 from geo.web.errors import ApiError
+from geo.web.responses import json_response
 
 __all__ = ["bp"]
 
@@ -44,10 +43,6 @@ def _list(name: str) -> tuple[str, ...]:
     return tuple(v for v in values if v)
 
 
-def _json(payload: dict | list) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
-
-
 @bp.get("/nearest")
 def nearest_view() -> Response:
     """Nearest facilities: lat, lon, category, type, wheelchair, lang, open_now, limit."""
@@ -68,7 +63,7 @@ def nearest_view() -> Response:
         result = nearest(current_app.extensions["nk_finder"], query, local_now())
     except OutsideError as err:
         raise ApiError(400, str(err), "lat/lon") from err
-    return _json(result)
+    return json_response(result)
 
 
 @bp.get("/search")
@@ -82,7 +77,7 @@ def search_view() -> Response:
         lat, lon = coords
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ApiError(400, f"q: {q!r} is not a valid coordinate pair", "q")
-        return _json(
+        return json_response(
             {
                 "query": q,
                 "results": [
@@ -101,4 +96,4 @@ def search_view() -> Response:
     if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
         raise ApiError(400, f"limit: must be a whole number from 1 to {MAX_LIMIT}", "limit")
     results = search_places(current_app.extensions["nk_places"], q, int(limit)) if q else []
-    return _json({"query": q, "results": results})
+    return json_response({"query": q, "results": results})
