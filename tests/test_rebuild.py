@@ -26,7 +26,9 @@ def test_rebuild_gives_the_committed_content(tmp_path):
         pd.testing.assert_frame_equal(
             fresh.drop(columns="geometry"), committed.drop(columns="geometry")
         )
-        assert fresh.geometry.geom_equals_exact(committed.geometry, tolerance=1e-6).all()
+        # the same shapes, whatever vertex order another GEOS version produces
+        apart_m = fresh.geometry.hausdorff_distance(committed.geometry)
+        assert (apart_m < 0.01).all(), f"{layer}: {int((apart_m >= 0.01).sum())} shapes differ"
 
 
 def test_build_reports_missing_raw_files(tmp_path, capsys):
