@@ -80,7 +80,9 @@ def test_unknown_page_is_html_404_without_trace(client):
     resp = client.get("/no/such/page")
     assert resp.status_code == 404
     assert resp.mimetype == "text/html"
-    assert "Traceback" not in resp.get_data(as_text=True)
+    text = resp.get_data(as_text=True)
+    assert "Traceback" not in text
+    assert "Seite nicht gefunden" in text  # pages speak German
 
 
 def test_security_headers(client):

@@ -28,6 +28,18 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/ogc/")
 
 
+# Pages speak German first; API clients get werkzeug's English names and the detail.
+PAGE_TEXT = {
+    400: ("Ungültige Anfrage", "Die Anfrage enthält ungültige Angaben."),
+    404: (
+        "Seite nicht gefunden",
+        "Diese Adresse gibt es hier nicht. Bitte prüfen Sie die Schreibweise.",
+    ),
+    405: ("Nicht erlaubt", "Diese Adresse kann so nicht aufgerufen werden."),
+    500: ("Interner Fehler", "Etwas ist schiefgegangen. Bitte versuchen Sie es später erneut."),
+}
+
+
 def _respond(status: int, title: str, message: str, parameter: str | None = None) -> Response:
     if _wants_json():
         body: dict[str, object] = {"error": title, "status": status, "message": message}
@@ -35,8 +47,9 @@ def _respond(status: int, title: str, message: str, parameter: str | None = None
             body["parameter"] = parameter
         response = jsonify(body)
     else:
+        page_title, page_message = PAGE_TEXT.get(status, (title, message))
         response = Response(
-            render_template("error.html", status=status, title=title, message=message)
+            render_template("error.html", status=status, title=page_title, message=page_message)
         )
     response.status_code = status
     return response
