@@ -187,3 +187,18 @@ def test_facilities_geojson_and_filters(client):
 def test_facilities_bad_parameters(client, query, parameter):
     resp = client.get(f"/api/facilities?{query}")
     assert resp.status_code == 400 and resp.json["parameter"] == parameter
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("/api/gemeinden", "GeoBasis-DE / BKG"),
+        ("/api/facilities", "OpenStreetMap"),
+        ("/api/orte", "OpenStreetMap"),
+        ("/api/coverage?category=beratung", "Zensus 2011"),
+    ],
+)
+def test_exports_carry_their_sources(client, url, needle):
+    sources = client.get(url).json["sources"]
+    assert any(needle in s["source"] for s in sources)
+    assert all(s["licence"] and s["vintage"] for s in sources)

@@ -11,6 +11,7 @@ from geo.facilities import FIELDS
 from geo.geojson import feature_collection
 from geo.query import FacilityFilter, facility_properties, select_facilities
 from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
+from geo.sources import sources_for
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
 from geo.web.responses import geojson_response
@@ -31,6 +32,11 @@ def _geometry_mode() -> str:
     return mode
 
 
+def with_sources(collection: dict, *topics: str) -> dict:
+    """Add the sources and attribution of ``topics`` as a foreign member (RFC 7946 §6.1)."""
+    return {**collection, "sources": sources_for(*topics)}
+
+
 def _gemeinden_frame(mode: str) -> gpd.GeoDataFrame:
     data = datasets()
     return data.gemeinden_display if mode == "display" else data.gemeinden
@@ -42,7 +48,11 @@ def gemeinden() -> Response:
     mode = _geometry_mode()
     payload = cached(
         ("gemeinden", mode),
-        lambda: feature_collection(_gemeinden_frame(mode), GEMEINDE_COLUMNS, id_column=AGS),
+        lambda: with_sources(
+            feature_collection(_gemeinden_frame(mode), GEMEINDE_COLUMNS, id_column=AGS),
+            "boundaries",
+            "population",
+        ),
     )
     return geojson_response(payload)
 
@@ -100,7 +110,8 @@ def facilities() -> Response:
         bbox=bbox_arg(),
     )
     selected = facility_properties(select_facilities(datasets().facilities, query))
-    return geojson_response(feature_collection(selected, FACILITY_COLUMNS, id_column="id"))
+    collection = feature_collection(selected, FACILITY_COLUMNS, id_column="id")
+    return geojson_response(with_sources(collection, "facilities"))
 
 
 @bp.get("/orte")
@@ -108,6 +119,8 @@ def orte() -> Response:
     """Named places (Ortsteile) as GeoJSON points: labels that orient without map tiles."""
     payload = cached(
         "orte",
-        lambda: feature_collection(datasets().orte, ["name", "place_class", "ags"]),
+        lambda: with_sources(
+            feature_collection(datasets().orte, ["name", "place_class", "ags"]), "places"
+        ),
     )
     return geojson_response(payload)

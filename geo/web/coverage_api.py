@@ -24,6 +24,7 @@ from geo.planning import (
     unit_table,
 )
 from geo.schema import AGS, QUARTIER_ID
+from geo.sources import sources_for
 from geo.web.context import datasets, lru_cached
 from geo.web.errors import ApiError
 from geo.web.responses import geojson_response, json_response
@@ -33,32 +34,7 @@ __all__ = ["SOURCES", "bp"]
 bp = Blueprint("coverage_api", __name__, url_prefix="/api/coverage")
 
 AGS_PATTERN = re.compile(r"\d{8}")
-SOURCES = [
-    {
-        "data": "Einwohner je Gemeinde",
-        "source": "Zensus 2022, Statistische Ämter des Bundes und der Länder",
-        "vintage": "2022-05-15",
-        "licence": "dl-de/by-2-0",
-    },
-    {
-        "data": "1-km-Bevölkerungsraster mit Altersklassen",
-        "source": "Zensus 2011, © Statistisches Bundesamt, Wiesbaden (auf 2022 skaliert)",
-        "vintage": "2011-05-09",
-        "licence": "Vervielfältigung mit Quellenangabe gestattet",
-    },
-    {
-        "data": "Gemeindegrenzen",
-        "source": "© GeoBasis-DE / BKG 2016, 2022 (Daten verändert)",
-        "vintage": "2016/2022",
-        "licence": "dl-de/by-2-0",
-    },
-    {
-        "data": "Einrichtungen",
-        "source": "© OpenStreetMap-Mitwirkende, kuratiert (Göttingen)",
-        "vintage": "OSM 2026-08",
-        "licence": "ODbL-1.0",
-    },
-]
+SOURCES = sources_for("population", "grid", "boundaries", "facilities")
 UNIT_COLUMNS = [
     "key", "name", "kreis", "status", "residents", "residents_with_data", "beyond",
     "beyond_share", "u18", "u18_beyond", "u18_beyond_share", "a65plus", "a65plus_beyond",
