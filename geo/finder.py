@@ -123,6 +123,8 @@ def _mask(index: FinderIndex, query: NearestQuery) -> np.ndarray:
         keep &= np.isin(index.type, query.types)
     if query.wheelchair:
         keep &= np.isin(index.wheelchair, list(WHEELCHAIR_LEVELS[query.wheelchair]))
+    if query.open_now:  # only rows with hours can be open; skips evaluating the rest
+        keep &= index.hours != ""
     if query.language:
         code = query.language.lower()
         keep &= np.array([code in langs.split(";") for langs in index.languages], dtype=bool)
