@@ -150,3 +150,32 @@ def test_finder_page_security_headers(client):
     assert resp.headers["Referrer-Policy"] == "no-referrer"
     html = resp.get_data(as_text=True)
     assert "<script>" not in html  # every executable script is a file of this app
+
+
+def test_filters_find_rows_that_have_the_attributes(tmp_path):
+    from app import create_app
+    from tests.conftest import copy_datasets
+
+    data_dir = copy_datasets(tmp_path / "datasets")
+    rows = tmp_path / "liste.csv"
+    rows.write_text(
+        "Name;Art;Breitengrad;Längengrad;Öffnungszeiten;Barrierefrei;Sprachen\n"
+        "Immer offen;Stadtteiltreff;51,5400;9,9400;24/7;ja;de,tr\n"
+        "Nie offen;Stadtteiltreff;51,5401;9,9401;off;teilweise;ar\n",
+        encoding="utf-8",
+    )
+    app = create_app({"DATA_DIR": data_dir, "LOG_LEVEL": "WARNING"})
+    assert app.test_cli_runner().invoke(args=["facilities", "import", str(rows)]).exit_code == 0
+    client = create_app({"DATA_DIR": data_dir, "LOG_LEVEL": "WARNING"}).test_client()
+    base = "/api/nearest?lat=51.54&lon=9.94"
+
+    def names(query):
+        return [r["name"] for r in client.get(base + query).json["results"]]
+
+    assert names("&open_now=true") == ["Immer offen"]
+    assert names("&wheelchair=yes") == ["Immer offen"]
+    assert names("&wheelchair=limited") == ["Immer offen", "Nie offen"]
+    assert names("&lang=tr") == ["Immer offen"]
+    assert names("&lang=ar") == ["Nie offen"]
+    first = client.get(base + "&limit=2").json["results"]
+    assert [r["open_now"] for r in first] == [True, False]
