@@ -139,3 +139,29 @@ def test_suggestions_while_typing(page, live_server):
     assert values[0] == "Göttingen"
     labels = page.locator("#where-suggestions option").evaluate_all("os => os.map(o => o.label)")
     assert labels[0].startswith("Gemeinde")
+
+
+def test_my_location_is_asked_only_on_click(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.grant_permissions(["geolocation"], origin=live_server)
+    context.set_geolocation({"latitude": 51.5560, "longitude": 9.9370})  # Weende
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/", wait_until="networkidle")
+        assert page.locator("#results > li").count() == 0  # nothing asked or shown yet
+        page.get_by_role("button", name="Mein Standort").click()
+        page.wait_for_selector("main[data-state='ready']")
+        assert "Mein Standort" in page.locator("#results-heading").inner_text()
+        assert page.locator("#results > li").count() == 10
+        assert page.evaluate("document.activeElement.id") == "results-heading"
+    finally:
+        context.close()
+
+
+def test_a_click_on_the_map_searches_there(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    box = page.locator("#finder-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6)
+    page.wait_for_selector("main[data-state='ready']")
+    assert page.locator("#results > li").count() == 10
+    assert page.locator("path.here-marker").count() == 1
