@@ -165,3 +165,12 @@ def test_a_click_on_the_map_searches_there(page, live_server):
     page.wait_for_selector("main[data-state='ready']")
     assert page.locator("#results > li").count() == 10
     assert page.locator("path.here-marker").count() == 1
+
+
+def test_a_point_outside_niedersachsen_is_explained(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    page.fill("#where", "48.137, 11.575")  # München
+    page.press("#where", "Enter")
+    page.wait_for_selector("main[data-state='error']")
+    assert "außerhalb Niedersachsens" in page.locator("#status").inner_text()
+    assert page.problems == [] or all("400" in p for p in page.problems)

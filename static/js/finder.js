@@ -36,7 +36,11 @@
 
   function getJSON(url) {
     return fetch(url).then((r) => r.json().then((body) => {
-      if (!r.ok) throw new Error(body.message || ("HTTP " + r.status));
+      if (!r.ok) {
+        const err = new Error(body.message || ("HTTP " + r.status));
+        err.parameter = body.parameter;
+        throw err;
+      }
       return body;
     }));
   }
@@ -189,7 +193,7 @@
       if (focusResults) document.getElementById("results-heading").focus();
     }).catch((err) => {
       root.dataset.state = "error";
-      status(t.error + ": " + err.message, true);
+      status(err.parameter === "lat/lon" ? t.outside_ni : t.error + ": " + err.message, true);
     });
   }
 
