@@ -17,6 +17,7 @@ from geo.planning import (
     Selection,
     analyse,
     method_parameters,
+    quartier_figures,
     quartier_table,
     selection_histogram,
     top_quartiere,
@@ -144,7 +145,8 @@ def quartiere(ags: str) -> Response:
     selection = _selection()
     fmt = _format(("geojson", "csv"))
     analysis = _analysis(selection)
-    table = quartier_table(analysis, ags)
+    figures = lru_cached(("quartier_figures", selection), lambda: quartier_figures(analysis))
+    table = quartier_table(analysis, ags, figures)
     if fmt == "csv":
         return _csv(table, QUARTIER_COLUMNS, selection, f"erreichbarkeit_quartiere_{ags}")
     collection = feature_collection(
