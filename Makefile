@@ -28,6 +28,7 @@ test: $(VENV)/.installed-dev
 
 datasets: $(VENV)/.installed
 	$(BIN)/python scripts/build_datasets.py
+	$(BIN)/python scripts/build_facilities.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

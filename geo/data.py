@@ -20,6 +20,7 @@ import shapely
 
 from geo.coverage import Demand, Grouping, prepare_demand, quartier_keys
 from geo.display import display_coverage
+from geo.facilities import CATEGORIES
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.schema import (
     AGE_CLASSES,
@@ -40,25 +41,25 @@ from geo.schema import (
     QUARTIER_ID,
     WEB_CRS,
 )
+from geo.tiers import NO_DATA, TIER_COLUMNS, TIERS, tier_codes
 
 __all__ = [
-    "COVERAGE_NAME",
     "FACILITIES_NAME",
     "GPKG_NAME",
+    "TIERS_NAME",
     "DatasetError",
     "Datasets",
     "facilities_frame",
     "load_datasets",
-    "read_coverage",
     "read_facilities",
     "read_layer",
+    "read_tiers",
     "write_csv_atomic",
 ]
 
 GPKG_NAME = "niedersachsen.gpkg"
 FACILITIES_NAME = "facilities.csv"
-COVERAGE_NAME = "facility_coverage.csv"  # Gemeinden whose facilities are curated
-COVERAGE_COLUMNS = ["ags", "name", "region", "curated_on", "note"]
+TIERS_NAME = "data_tiers.csv"  # data tier per Gemeinde and category (see geo.tiers)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     LAYER_GEMEINDEN: [AGS, ARS, NAME, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI],
@@ -88,9 +89,8 @@ class Datasets:
         Stadtteile / Stadtbezirke in EPSG:25832.
     facilities : GeoDataFrame
         Meeting places and counselling offices, schema columns as text, points in EPSG:25832.
-    coverage : DataFrame
-        Gemeinden whose facilities are curated (``ags``, ``name``, ``region``...): elsewhere
-        the product says "keine Daten".
+    tiers : DataFrame
+        The data tier per Gemeinde and category (`geo.tiers`; unlisted pairs: keine_daten).
     """
 
     gemeinden: gpd.GeoDataFrame
@@ -99,17 +99,24 @@ class Datasets:
     quartiere: gpd.GeoDataFrame
     orte: gpd.GeoDataFrame  # named places (Ortsteile) for the search
     facilities: gpd.GeoDataFrame
-    coverage: pd.DataFrame
+    tiers: pd.DataFrame
     cell_quartiere: pd.DataFrame  # quartier_id and quartier_name of each cell (same index)
-    curated_area: shapely.Geometry | None  # union of the curated Gemeinden, EPSG:25832
     demand: Demand  # the cells prepared for coverage analysis
     groupings: dict[str, Grouping]  # cells grouped by "quartier", "gemeinde", "kreis"
     quartier_info: pd.DataFrame  # name and ags of each Quartier, in groupings["quartier"] order
 
-    @property
-    def curated_ags(self) -> frozenset[str]:
-        """AGS of the Gemeinden with curated facility data."""
-        return frozenset(self.coverage["ags"])
+    def ags_with_data(self, category: str) -> frozenset[str]:
+        """AGS of the Gemeinden with data (checked or from OSM) for ``category``."""
+        listed = self.tiers[(self.tiers["category"] == category) & (self.tiers["tier"] != NO_DATA)]
+        return frozenset(listed["ags"])
+
+    def tier_lookup(self) -> dict[tuple[str, str], str]:
+        """``(ags, category) -> tier`` for every listed pair (unlisted: keine_daten)."""
+        return {
+            (a, c): t
+            for a, c, t in zip(self.tiers["ags"], self.tiers["category"], self.tiers["tier"],
+                               strict=True)
+        }
 
 
 def read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
@@ -173,9 +180,18 @@ def read_facilities(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_coverage(path: Path) -> pd.DataFrame:
-    """Read the list of Gemeinden whose facilities are curated."""
-    return _read_csv(path, COVERAGE_COLUMNS)
+def read_tiers(path: Path) -> pd.DataFrame:
+    """Read the data tier per Gemeinde and category, checking tiers and categories."""
+    frame = _read_csv(path, TIER_COLUMNS)
+    bad_tier = ~frame["tier"].isin(TIERS)
+    bad_category = ~frame["category"].isin(list(CATEGORIES))
+    for bad, what in ((bad_tier, "tier"), (bad_category, "category")):
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DatasetError(f"{path} row {row + 2}: unknown {what} {frame[what].iloc[row]!r}")
+    if frame.duplicated(["ags", "category"]).any():
+        raise DatasetError(f"{path}: a Gemeinde and category listed twice")
+    return frame
 
 
 def facilities_frame(facilities: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -205,6 +221,15 @@ def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
             os.unlink(tmp_name)
 
 
+def _data_area(
+    gemeinden: gpd.GeoDataFrame, tiers: pd.DataFrame, category: str
+) -> shapely.Geometry | None:
+    """Union of the Gemeinden with data for ``category`` (they tile without overlaps)."""
+    listed = tiers[(tiers["category"] == category) & (tiers["tier"] != NO_DATA)]
+    chosen = gemeinden[gemeinden[AGS].isin(set(listed["ags"]))]
+    return shapely.coverage_union_all(chosen.geometry.to_numpy()) if len(chosen) else None
+
+
 def load_datasets(data_dir: Path) -> Datasets:
     """Load and validate all datasets from ``data_dir``.
 
@@ -226,14 +251,14 @@ def load_datasets(data_dir: Path) -> Datasets:
     quartiere = read_layer(path, LAYER_QUARTIERE)
     orte = read_layer(path, LAYER_ORTE)
     facilities = read_facilities(Path(data_dir) / FACILITIES_NAME)
-    coverage = read_coverage(Path(data_dir) / COVERAGE_NAME)
+    tiers = read_tiers(Path(data_dir) / TIERS_NAME)
     unknown = set(facilities["ags"]) - set(gemeinden[AGS])
     if unknown:
         raise DatasetError(
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
         )
-    curated = gemeinden[gemeinden[AGS].isin(set(coverage["ags"]))]
-    curated_area = shapely.union_all(curated.geometry.to_numpy()) if len(curated) else None
+    cell_tiers = {c: tier_codes(cells[AGS], tiers, c) for c in CATEGORIES}
+    areas = {c: _data_area(gemeinden, tiers, c) for c in CATEGORIES}
     cell_quartiere = quartier_keys(cells, quartiere, orte)
     by_quartier = Grouping.of(cell_quartiere[QUARTIER_ID])
     _, first = np.unique(by_quartier.codes, return_index=True)
@@ -248,10 +273,9 @@ def load_datasets(data_dir: Path) -> Datasets:
         quartiere=quartiere,
         orte=orte,
         facilities=facilities_frame(facilities),
-        coverage=coverage,
+        tiers=tiers,
         cell_quartiere=cell_quartiere,
-        curated_area=curated_area,
-        demand=prepare_demand(cells, curated_area, frozenset(coverage["ags"])),
+        demand=prepare_demand(cells, cell_tiers, areas),
         quartier_info=quartier_info,
         groupings={
             "quartier": by_quartier,

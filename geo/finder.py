@@ -20,8 +20,11 @@ from geo.facilities import CATEGORIES, FIELDS, TYPES
 from geo.hours import is_open
 from geo.params import ParameterError, check_known
 from geo.schema import AGS, ANALYSIS_CRS, NAME, WEB_CRS
+from geo.sources import provenance
+from geo.tiers import NO_DATA, UNVERIFIED
 
 __all__ = [
+    "FAR_M",
     "MAX_LIMIT",
     "FinderIndex",
     "NearestQuery",
@@ -31,6 +34,7 @@ __all__ = [
 ]
 
 MAX_LIMIT = 50
+FAR_M = 25_000.0  # beyond this nothing is "in Ihrer Nähe": the finder says so plainly
 WHEELCHAIR_LEVELS = {"yes": {"yes"}, "limited": {"yes", "limited"}}
 
 
@@ -81,7 +85,7 @@ class FinderIndex:
     gemeinde_geoms: np.ndarray
     gemeinde_ags: np.ndarray
     gemeinde_names: np.ndarray
-    curated_ags: frozenset[str]
+    tiers: dict[tuple[str, str], str]  # (ags, category) -> tier; unlisted: keine_daten
     to_metric: pyproj.Transformer = field(repr=False)
 
 
@@ -94,7 +98,9 @@ def build_finder_index(data: Datasets) -> FinderIndex:
         row["lat"], row["lon"] = float(row["lat"]), float(row["lon"])
         row["type_label_de"], row["type_label_en"] = labels[row["type"]]
         row["category_label_de"], row["category_label_en"] = CATEGORIES[row["category"]]
+        row.update(provenance(row["source"], row["last_verified"]))
         records.append(row)
+    tiers = data.tier_lookup()
     gem = data.gemeinden  # gemeindefreie Gebiete too: forests are in Niedersachsen as well
     geoms = gem.geometry.to_numpy()
     shapely.prepare(geoms)
@@ -110,7 +116,7 @@ def build_finder_index(data: Datasets) -> FinderIndex:
         gemeinde_geoms=geoms,
         gemeinde_ags=gem[AGS].to_numpy(dtype=str),
         gemeinde_names=gem[NAME].to_numpy(dtype=str),
-        curated_ags=data.curated_ags,
+        tiers=tiers,
         to_metric=pyproj.Transformer.from_crs(WEB_CRS, ANALYSIS_CRS, always_xy=True),
     )
 
@@ -169,21 +175,37 @@ def nearest(index: FinderIndex, query: NearestQuery, when: dt.datetime) -> dict:
             distance_m=round(float(dist)),
             walk_min=round(float(dist) * walk_factor),
             open_now=open_now,
-            curated=record["ags"] in index.curated_ags,
+            tier=index.tiers.get((record["ags"], record["category"]), NO_DATA),
         )
         results.append(record)
         if len(results) == query.limit:
             break
-    has_data = ags in index.curated_ags
+    asked = query.categories or tuple({TYPES[t].category for t in query.types}) or tuple(CATEGORIES)
+    tiers = {c: index.tiers.get((ags, c), NO_DATA) for c in CATEGORIES}
+    far = bool(results) and results[0]["distance_m"] > FAR_M
     return {
         "query": {
             "lat": query.lat,
             "lon": query.lon,
             "ags": ags,
             "gemeinde": index.gemeinde_names[gemeinde],
-            "has_data": has_data,
+            "has_data": any(tiers[c] != NO_DATA for c in asked),
+            "tiers": tiers,
             "evaluated_at": when.isoformat(timespec="minutes"),
         },
         "results": results,
-        "notice": None if has_data else "keine_daten",
+        "far": far,
+        "notice": _notice(tiers, asked, far),
     }
+
+
+def _notice(tiers: dict[str, str], asked: tuple[str, ...], far: bool) -> str | None:
+    """What the finder must say above the results, weakest data first."""
+    asked_tiers = {tiers[c] for c in asked}
+    if asked_tiers == {NO_DATA}:
+        return "keine_daten"
+    if far:
+        return "weit_entfernt"
+    if UNVERIFIED in asked_tiers or NO_DATA in asked_tiers:
+        return "ungeprueft"
+    return None

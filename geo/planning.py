@@ -108,7 +108,7 @@ class Analysis:
 def analyse(data: Datasets, selection: Selection) -> Analysis:
     """Run the per-cell analysis for ``selection``."""
     supply = shapely.get_coordinates(selection.facilities(data.facilities).geometry.to_numpy())
-    result = cell_coverage(data.demand, supply, selection.threshold_m)
+    result = cell_coverage(data.demand, supply, selection.threshold_m, selection.category)
     return Analysis(selection=selection, data=data, coverage=result)
 
 
@@ -149,41 +149,48 @@ def unit_shapes(data: Datasets, level: str) -> gpd.GeoDataFrame:
     return kreise.rename(columns={KREIS_ARS: "key"})
 
 
+def _quartier_geometry(data: Datasets, ids: pd.Series) -> list[shapely.Geometry]:
+    """Geometry of each Quartier id: the Stadtteil polygon, else the 1 km cell square."""
+    stadtteile = data.quartiere.set_index(QUARTIER_ID).geometry
+    wanted = set(ids) - set(stadtteile.index)
+    is_cell = data.cells[GRID_ID].isin(wanted).to_numpy()
+    squares = pd.Series(
+        data.cells.geometry.to_numpy()[is_cell], index=data.cells[GRID_ID].to_numpy()[is_cell]
+    )
+    return [stadtteile.get(q, squares.get(q)) for q in ids]
+
+
+def _with_geometry(data: Datasets, table: pd.DataFrame) -> gpd.GeoDataFrame:
+    stadtteile = set(data.quartiere[QUARTIER_ID])
+    table = table.assign(
+        kind=np.where(table[QUARTIER_ID].isin(stadtteile), "stadtteil", "zelle")
+    )
+    geometry = _quartier_geometry(data, table[QUARTIER_ID])
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=data.cells.crs)
+
+
 def quartier_table(
     analysis: Analysis, ags: str, figures: pd.DataFrame | None = None
 ) -> gpd.GeoDataFrame:
     """Figures per Quartier of one Gemeinde (Stadtteile where they exist, else 1 km cells),
     with geometry, most residents beyond reach first."""
-    data = analysis.data
     figures = quartier_figures(analysis) if figures is None else figures
-    table = figures[figures[AGS] == ags].copy()
-    stadtteile = data.quartiere.set_index(QUARTIER_ID).geometry
-    in_gemeinde = data.cells[AGS] == ags
-    squares = pd.Series(
-        data.cells.geometry[in_gemeinde].to_numpy(),
-        index=data.cells[GRID_ID][in_gemeinde].to_numpy(),
-    )
-    geometry = [stadtteile.get(q, squares.get(q)) for q in table[QUARTIER_ID]]
-    table["kind"] = np.where(table[QUARTIER_ID].isin(stadtteile.index), "stadtteil", "zelle")
-    frame = gpd.GeoDataFrame(table, geometry=geometry, crs=data.cells.crs)
+    frame = _with_geometry(analysis.data, figures[figures[AGS] == ags])
     return frame.sort_values("beyond", ascending=False, na_position="last")
 
 
-def top_quartiere(analysis: Analysis, limit: int) -> gpd.GeoDataFrame:
-    """The ``limit`` Quartiere with most residents beyond reach, over all curated Gemeinden."""
-    figures = quartier_figures(analysis)
-    frames = [quartier_table(analysis, ags, figures) for ags in sorted(analysis.data.curated_ags)]
-    if not frames:
-        return gpd.GeoDataFrame(
-            columns=["geometry"], geometry="geometry", crs=analysis.data.cells.crs
-        )
+def top_quartiere(
+    analysis: Analysis, limit: int, figures: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """The ``limit`` Quartiere with most residents beyond reach, over all Gemeinden with data."""
+    figures = quartier_figures(analysis) if figures is None else figures
+    with_data = figures[figures["status"] != "keine_daten"]
+    top = with_data.sort_values(
+        ["beyond", "residents", QUARTIER_ID], ascending=[False, False, True], na_position="last"
+    ).head(limit)
     names = analysis.data.gemeinden.set_index(AGS)[NAME]
-    for frame, ags in zip(frames, sorted(analysis.data.curated_ags), strict=True):
-        frame["ags"] = ags
-        frame["gemeinde"] = names.get(ags, "")
-    merged = pd.concat(frames, ignore_index=True)
-    merged = merged.sort_values(["beyond", "residents"], ascending=False, na_position="last")
-    return gpd.GeoDataFrame(merged.head(limit), geometry="geometry", crs=frames[0].crs)
+    top = top.assign(gemeinde=top[AGS].map(names).fillna(""))
+    return _with_geometry(analysis.data, top)
 
 
 def selection_histogram(analysis: Analysis, ags: str | None = None) -> list[dict]:
@@ -199,6 +206,7 @@ def method_parameters() -> dict[str, object]:
     """The constants of the method, for responses and the method note."""
     return {
         "distance": "straight line from the 1 km cell centre to the nearest facility",
+        "data_tiers": "geprueft, osm_ungeprueft, keine_daten per Gemeinde and category",
         "detour_factor": DETOUR_FACTOR,
         "walk_m_per_min": WALK_M_PER_MIN,
         "default_threshold_m": DEFAULT_THRESHOLD_M,

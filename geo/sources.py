@@ -5,7 +5,7 @@ Mirrors the table in datasets/README.md; every API collection carries the entrie
 
 from __future__ import annotations
 
-__all__ = ["SOURCES", "sources_for"]
+__all__ = ["SOURCES", "provenance", "sources_for"]
 
 SOURCES: dict[str, dict[str, str]] = {
     "population": {
@@ -28,8 +28,9 @@ SOURCES: dict[str, dict[str, str]] = {
     },
     "facilities": {
         "data": "Einrichtungen",
-        "source": "© OpenStreetMap-Mitwirkende, kuratiert (Göttingen); kommunale Listen je Zeile",
-        "vintage": "OSM 2026-08",
+        "source": "© OpenStreetMap-Mitwirkende: landesweit OSM 2021 nach Regeln ausgewählt "
+        "(ungeprüft), Göttingen-Pilot OSM 2026 von Hand geprüft; kommunale Listen je Zeile",
+        "vintage": "OSM 2021-08 (landesweit), OSM 2026-08 (Göttingen)",
         "licence": "ODbL-1.0 (je Zeile in licence)",
     },
     "places": {
@@ -44,3 +45,30 @@ SOURCES: dict[str, dict[str, str]] = {
 def sources_for(*topics: str) -> list[dict[str, str]]:
     """The source entries of ``topics`` (keys of `SOURCES`), in that order."""
     return [SOURCES[t] for t in topics]
+
+
+# Facility rows name their origin in ``source``: its prefix says which dataset and vintage.
+_ROW_ORIGINS: tuple[tuple[str, str, str, str], ...] = (
+    # prefix, label (de), label (en), vintage
+    ("osm-vectortile-2021:", "OpenStreetMap", "OpenStreetMap", "2021-08"),
+    ("osm-vectortile:", "OpenStreetMap (Göttingen-Pilot)", "OpenStreetMap (Göttingen pilot)",
+     "2026-08"),
+    ("osm:", "OpenStreetMap (Import)", "OpenStreetMap (import)", ""),
+)  # fmt: skip
+
+
+def provenance(source: str, last_verified: str = "") -> dict[str, str]:
+    """Where a facility row comes from and how old it is, for the finder's contact card.
+
+    Returns ``source_label_de``, ``source_label_en`` and ``vintage`` (``YYYY-MM`` or an ISO
+    date; the row's ``last_verified`` date wins when someone checked it).
+
+    >>> provenance("osm-vectortile-2021:9.93000,51.53000")["vintage"]
+    '2021-08'
+    """
+    for prefix, de, en, vintage in _ROW_ORIGINS:
+        if source.startswith(prefix):
+            return {"source_label_de": de, "source_label_en": en,
+                    "vintage": last_verified or vintage}  # fmt: skip
+    return {"source_label_de": "Liste der Kommune", "source_label_en": "municipal list",
+            "vintage": last_verified}  # fmt: skip

@@ -52,9 +52,13 @@ def points(*xy: tuple[float, float]) -> np.ndarray:
     return np.array(xy, dtype=float).reshape(-1, 2)
 
 
-def run(cells, supply, threshold, area=None, curated=frozenset({"03159016"})):
-    demand = cov.prepare_demand(cells, area, curated)
-    return demand, cov.cell_coverage(demand, supply, threshold)
+def run(cells, supply, threshold, area=None, curated=frozenset({"03159016"}), unverified=()):
+    """Coverage with ``curated`` Gemeinden checked, ``unverified`` ones from OSM, others no data."""
+    codes = np.where(
+        cells[AGS].isin(curated), 2, np.where(cells[AGS].isin(list(unverified)), 1, 0)
+    )
+    demand = cov.prepare_demand(cells, {"treffpunkt": codes}, {"treffpunkt": area})
+    return demand, cov.cell_coverage(demand, supply, threshold, "treffpunkt")
 
 
 def agg(cells, demand, result, keys):

@@ -26,11 +26,34 @@ def test_coverage_per_gemeinde(client):
     assert goe["status"] == "ok" and goe["residents"] == 124_548
     assert 0 < goe["beyond"] < goe["residents"]
     assert goe["beyond_share"] == pytest.approx(goe["beyond"] / goe["residents"], abs=1e-4)
-    hannover = units["03241001"]
-    assert hannover["status"] == "keine_daten"
-    assert hannover["beyond"] is None and hannover["beyond_share"] is None
+    assert goe["tier"] == "geprueft" and goe["unverified_residents"] == 0
+    hannover = units["03241001"]  # meeting places from OSM 2021: figures, but unchecked
+    assert hannover["status"] == "ok" and hannover["tier"] == "osm_ungeprueft"
+    assert hannover["unverified_residents"] == hannover["residents"]
+    assert 0 < hannover["beyond"] < hannover["residents"]
     assert sum(b["residents"] for b in body["histogram"]) == body["summary"]["residents_with_data"]
+    assert body["summary"]["tier"] == "osm_ungeprueft"  # only as checked as its weakest part
+    assert "possible gap" in body["tiers"]
     assert {s["vintage"] for s in body["sources"]} >= {"2022-05-15", "2011-05-09"}
+
+
+def test_counselling_outside_the_pilot_has_no_data_tier(client):
+    body = client.get("/api/coverage?category=beratung").json
+    units = {u["key"]: u for u in body["units"]}
+    assert units["03159016"]["tier"] == "geprueft"
+    hannover = units["03241001"]
+    assert hannover["tier"] == "keine_daten" and hannover["status"] == "keine_daten"
+    assert hannover["beyond"] is None and hannover["beyond_share"] is None
+    assert body["summary"]["tier"] == "geprueft"  # only the checked Gemeinden have figures
+    assert body["summary"]["unverified_residents"] == 0
+
+
+def test_tier_of_a_kreis_is_its_weakest_part(client):
+    units = client.get("/api/coverage?category=treffpunkt&level=kreis").json["units"]
+    goe = next(u for u in units if u["key"] == "03159")
+    # Göttingen, Dransfeld and Waake are checked; the rest of the Kreis is from OSM
+    assert goe["tier"] == "osm_ungeprueft"
+    assert 0 < goe["unverified_residents"] < goe["residents"]
 
 
 def test_type_implies_category_and_threshold_changes_the_answer(client):
@@ -63,8 +86,10 @@ def test_quartiere_of_a_city_with_stadtteile(client):
     fc = resp.json
     kinds = {f["properties"]["kind"] for f in fc["features"]}
     assert "stadtteil" in kinds
-    # Braunschweig has no curated data: every Quartier says so
-    assert {f["properties"]["status"] for f in fc["features"]} == {"keine_daten"}
+    # Braunschweig's meeting places come from OSM 2021: every Quartier says so
+    assert {f["properties"]["tier"] for f in fc["features"]} == {"osm_ungeprueft"}
+    beratung = client.get("/api/coverage/03101000/quartiere?category=beratung").json
+    assert {f["properties"]["status"] for f in beratung["features"]} == {"keine_daten"}
     assert fc["parameters"]["ags"] == "03101000"
 
 
@@ -88,6 +113,7 @@ def test_top_quartiere(client):
     beyond = [f["properties"]["beyond"] for f in fc["features"]]
     assert len(beyond) == 10 and beyond == sorted(beyond, reverse=True)
     assert all(f["properties"]["gemeinde"] for f in fc["features"])
+    assert all(f["properties"]["tier"] != "keine_daten" for f in fc["features"])
 
 
 @pytest.mark.parametrize(

@@ -55,11 +55,47 @@ def test_filters(client):
     assert client.get(f"/api/nearest?{CENTRE}&open_now=true").json["results"] == []
 
 
-def test_outside_the_curated_region_says_keine_daten(client):
-    body = client.get("/api/nearest?lat=52.3759&lon=9.7320").json  # Hannover
-    assert body["query"]["gemeinde"] == "Hannover"
+def test_checked_results_carry_their_tier_and_vintage(client):
+    body = client.get(f"/api/nearest?{CENTRE}&limit=3").json
+    assert body["query"]["tiers"] == {"treffpunkt": "geprueft", "beratung": "geprueft"}
+    for r in body["results"]:
+        assert r["tier"] == "geprueft" and r["vintage"] == "2026-08"
+        assert r["source_label_de"].startswith("OpenStreetMap")
+
+
+def test_meeting_places_outside_the_pilot_are_unchecked_osm(client):
+    body = client.get("/api/nearest?lat=52.3759&lon=9.7320&category=treffpunkt").json  # Hannover
+    assert body["query"]["gemeinde"] == "Hannover" and body["query"]["has_data"] is True
+    assert body["notice"] == "ungeprueft" and body["far"] is False
+    first = body["results"][0]
+    assert first["distance_m"] < 2_000
+    assert first["tier"] == "osm_ungeprueft" and first["vintage"] == "2021-08"
+    assert (first["source_label_de"], first["source_label_en"]) == ("OpenStreetMap",) * 2
+
+
+def test_counselling_outside_the_pilot_says_keine_daten(client):
+    body = client.get("/api/nearest?lat=52.3759&lon=9.7320&category=beratung").json
+    assert body["query"]["tiers"]["beratung"] == "keine_daten"
     assert body["notice"] == "keine_daten" and body["query"]["has_data"] is False
-    assert body["results"][0]["distance_m"] > 50_000
+    assert {r["tier"] for r in body["results"]} <= {"keine_daten", "geprueft"}
+
+
+def test_far_results_are_flagged(client):
+    body = client.get("/api/nearest?lat=53.5876&lon=6.6690&category=beratung").json  # Borkum
+    assert body["results"][0]["distance_m"] > 25_000
+    assert body["far"] is True
+
+
+def test_notice_order():
+    from geo.finder import _notice
+
+    both = {"treffpunkt": "osm_ungeprueft", "beratung": "keine_daten"}
+    assert _notice(both, ("beratung",), far=False) == "keine_daten"
+    assert _notice(both, ("treffpunkt",), far=True) == "weit_entfernt"
+    assert _notice(both, ("treffpunkt",), far=False) == "ungeprueft"
+    assert _notice(both, ("treffpunkt", "beratung"), far=False) == "ungeprueft"
+    checked = {"treffpunkt": "geprueft", "beratung": "geprueft"}
+    assert _notice(checked, ("treffpunkt", "beratung"), far=False) is None
 
 
 @pytest.mark.parametrize(

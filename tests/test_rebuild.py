@@ -10,6 +10,8 @@ import pytest
 from geo.data import GPKG_NAME, read_layer
 from geo.schema import LAYER_CELLS, LAYER_GEMEINDEN, LAYER_ORTE, LAYER_QUARTIERE
 from scripts.build_datasets import main as build_main
+from scripts.build_facilities import main as build_facilities_main
+from tests.conftest import copy_datasets
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT.parent / "shared" / "data"
@@ -35,3 +37,20 @@ def test_build_reports_missing_raw_files(tmp_path, capsys):
     assert build_main(["--raw", str(tmp_path), "--out", str(tmp_path / "x.gpkg")]) == 1
     assert "missing raw input files" in capsys.readouterr().err
     assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_rebuild_gives_the_committed_facilities_tiers_and_decisions(tmp_path):
+    if not RAW.is_dir():
+        pytest.fail(f"raw data not found at {RAW}: the build test needs ../shared/data")
+    data = copy_datasets(tmp_path / "datasets")
+    (data / "facilities.csv").unlink()  # rebuilt from the raw extracts alone
+    assert build_facilities_main(["--raw", str(RAW), "--data", str(data)]) == 0
+    for name in [
+        "facilities.csv",
+        "data_tiers.csv",
+        "curation/osm2021_decisions.csv",
+        "README.md",  # the counts per Kreis and type
+    ]:
+        fresh = (data / name).read_text(encoding="utf-8")
+        committed = (ROOT / "datasets" / name).read_text(encoding="utf-8")
+        assert fresh == committed, f"{name} differs from a fresh build"

@@ -26,6 +26,7 @@ from geo.planning import (
 )
 from geo.schema import AGS, QUARTIER_ID
 from geo.sources import sources_for
+from geo.tiers import TIERS
 from geo.web.context import datasets, lru_cached
 from geo.web.errors import ApiError
 from geo.web.responses import geojson_response, json_response
@@ -37,12 +38,18 @@ bp = Blueprint("coverage_api", __name__, url_prefix="/api/coverage")
 AGS_PATTERN = re.compile(r"\d{8}")
 SOURCES = sources_for("population", "grid", "boundaries", "facilities")
 UNIT_COLUMNS = [
-    "key", "name", "kreis", "status", "residents", "residents_with_data", "beyond",
-    "beyond_share", "u18", "u18_beyond", "u18_beyond_share", "a65plus", "a65plus_beyond",
+    "key", "name", "kreis", "status", "tier", "unverified_residents", "residents",
+    "residents_with_data", "beyond", "beyond_share", "u18", "u18_beyond", "u18_beyond_share", "a65plus", "a65plus_beyond",
     "a65plus_beyond_share", "mean_distance_m", "median_distance_m", "access_per_10k",
     "uncertain_residents",
 ]  # fmt: skip
 QUARTIER_COLUMNS = [QUARTIER_ID, "name", "kind", *UNIT_COLUMNS[3:]]
+# TIER_NOTE travels with every response: a gap in unchecked data is a possible gap
+TIER_NOTE = (
+    "tier per unit: geprueft = curated and declared complete; osm_ungeprueft = from "
+    "OpenStreetMap (2021) without a completeness check, so residents 'beyond' reach may have "
+    "an unmapped facility nearby (a possible gap, not a proven one); keine_daten = no figures"
+)
 TOP_COLUMNS = [QUARTIER_ID, "name", "ags", "gemeinde", "kind", *UNIT_COLUMNS[3:]]
 MAX_LIMIT = 500
 
@@ -93,8 +100,15 @@ def _meta(selection: Selection, **extra: object) -> dict:
     return {
         "parameters": {**selection.as_dict(), **extra},
         "method": method_parameters(),
+        "tiers": TIER_NOTE,
         "sources": SOURCES,
     }
+
+
+def _weakest_tier(tiers: pd.Series) -> str:
+    """The weakest tier present: the whole summary is only as checked as its weakest part."""
+    present = set(tiers)
+    return next((t for t in TIERS if t in present), TIERS[0])
 
 
 @bp.get("")
@@ -125,6 +139,8 @@ def coverage() -> Response:
         "beyond": float(np.nansum(with_data["beyond"])),
         "units_with_data": len(with_data),
         "units": len(table),
+        "unverified_residents": float(with_data["unverified_residents"].sum()),
+        "tier": _weakest_tier(with_data["tier"]),
     }
     body = {
         **_meta(selection, level=level),
@@ -159,15 +175,17 @@ def quartiere(ags: str) -> Response:
 
 @bp.get("/quartiere")
 def top() -> Response:
-    """The most underserved Quartiere of all curated Gemeinden (``limit``, default 25)."""
+    """The most underserved Quartiere of all Gemeinden with data (``limit``, default 25)."""
     selection = _selection()
     fmt = _format(("geojson", "csv"))
     raw_limit = request.args.get("limit", "25")
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise ApiError(400, f"limit must be a whole number from 1 to {MAX_LIMIT}", "limit")
     analysis = _analysis(selection)
+    figures = lru_cached(("quartier_figures", selection), lambda: quartier_figures(analysis))
     table = lru_cached(
-        ("top", selection, int(raw_limit)), lambda: top_quartiere(analysis, int(raw_limit))
+        ("top", selection, int(raw_limit)),
+        lambda: top_quartiere(analysis, int(raw_limit), figures),
     )
     if fmt == "csv":
         return _csv(table, TOP_COLUMNS, selection, "erreichbarkeit_quartiere")

@@ -1,0 +1,64 @@
+"""Data tiers: how far the facility data of a Gemeinde and category can be trusted.
+
+A Gemeinde without a meeting place in OpenStreetMap may have one that nobody mapped, so every
+figure carries the tier of the data behind it:
+
+- ``geprueft``: curated and declared complete (the Göttingen pilot; a municipality that
+  checked its list);
+- ``osm_ungeprueft``: taken from OpenStreetMap (2021) without a check of completeness; a gap
+  is a *possible* gap;
+- ``keine_daten``: nothing usable; no figures.
+
+The tiers per (Gemeinde, category) live in ``datasets/data_tiers.csv``; a pair not listed
+there is ``keine_daten``. Pure: no file access.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "NO_DATA",
+    "TIERS",
+    "TIER_CODES",
+    "TIER_COLUMNS",
+    "TIER_LABELS",
+    "UNVERIFIED",
+    "VERIFIED",
+    "tier_codes",
+    "unit_tier",
+]
+
+VERIFIED, UNVERIFIED, NO_DATA = "geprueft", "osm_ungeprueft", "keine_daten"
+TIERS = (NO_DATA, UNVERIFIED, VERIFIED)  # weakest first: the code is the position
+TIER_CODES = {t: i for i, t in enumerate(TIERS)}
+TIER_COLUMNS = ["ags", "name", "category", "tier", "source", "as_of", "note"]
+
+TIER_LABELS: dict[str, tuple[str, str]] = {
+    VERIFIED: ("geprüft", "checked"),
+    UNVERIFIED: ("aus OpenStreetMap, ungeprüft", "from OpenStreetMap, unchecked"),
+    NO_DATA: ("keine Daten", "no data"),
+}
+
+
+def tier_codes(ags: pd.Series, tiers: pd.DataFrame, category: str) -> np.ndarray:
+    """Tier code (index into `TIERS`) of each AGS for ``category``; unlisted pairs: no data."""
+    listed = tiers[tiers["category"] == category].set_index("ags")["tier"].map(TIER_CODES)
+    codes = pd.Series(np.asarray(ags), dtype=object).map(listed)
+    return codes.fillna(TIER_CODES[NO_DATA]).to_numpy(dtype=np.int8)
+
+
+def unit_tier(cell_codes: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Tier of each unit (Quartier, Gemeinde, Kreis): the weakest tier among its cells with data.
+
+    A Kreis with one checked Gemeinde and the rest from OpenStreetMap is ``osm_ungeprueft``:
+    its figures rest partly on unchecked data. A unit without any data cell is
+    ``keine_daten``.
+    """
+    codes = np.asarray(cell_codes, dtype=np.int64)
+    with_data = codes > TIER_CODES[NO_DATA]
+    weakest = np.full(n_groups, len(TIERS), dtype=np.int64)
+    np.minimum.at(weakest, np.asarray(groups)[with_data], codes[with_data])
+    weakest[weakest == len(TIERS)] = TIER_CODES[NO_DATA]
+    return np.asarray(TIERS, dtype=object)[weakest]
