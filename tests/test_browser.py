@@ -34,11 +34,12 @@ def page(browser, live_server):
 def test_statewide_map_draws_all_gemeinden(page, live_server):
     page.goto(live_server + "/karte", wait_until="networkidle")
     page.wait_for_selector("path.leaflet-interactive")
-    assert page.locator("path.leaflet-interactive").count() == 964
+    gemeinden = page.locator("path.leaflet-interactive:not(.facility-marker)")
+    assert gemeinden.count() == 964
     assert "GeoBasis-DE" in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".legend").is_visible()
     # hovering a Gemeinde shows its tooltip
-    page.locator("path.leaflet-interactive").nth(100).hover(force=True)
+    gemeinden.nth(100).hover(force=True)
     page.wait_for_selector(".leaflet-tooltip")
     assert "AGS" in page.locator(".leaflet-tooltip").inner_text()
     assert page.problems == []
@@ -90,11 +91,20 @@ def test_facilities_appear_as_markers_with_escaped_popups(page, live_server):
 def test_planner_select_click_goettingen_see_quartiere_and_table(page, live_server):
     page.goto(live_server + "/planung", wait_until="networkidle")
     page.wait_for_selector("#planner[data-state='ready']")
-    assert page.locator("path.no-data").count() > 900  # hatched "keine Daten"
+    # meeting places: checked in the pilot, unchecked OSM 2021 data everywhere else
+    assert page.locator("path.has-data[data-tier='osm_ungeprueft']").count() > 900
+    assert page.locator("path.has-data[data-tier='geprueft']").count() == 3
+    summary = page.locator("#summary")
+    assert summary.get_attribute("data-tier") == "osm_ungeprueft"
+    assert "mögliche Lücke" in summary.inner_text()
+    assert "mögliche Lücke" in page.locator("#legend").inner_text()
     assert page.locator("#quartiere-table tbody tr").count() == 25
+    assert page.locator("#quartiere-table tbody tr[data-tier='osm_ungeprueft'] .tier-badge").count() > 0
     page.locator("#what").select_option("category:beratung")
     page.wait_for_selector("#planner[data-state='ready']")
     assert "5.000 m" in page.locator("#summary").inner_text()
+    assert page.locator("path.no-data").count() > 900  # counselling: hatched "keine Daten"
+    assert page.locator("#summary").get_attribute("data-tier") == "geprueft"
     page.locator("path[data-ags='03159016']").click(force=True)
     page.wait_for_selector("#planner[data-selected='03159016']")
     page.wait_for_selector("path.quartier")

@@ -113,6 +113,44 @@ def test_hostile_name_renders_as_text(page, live_server):
     assert page.problems == []
 
 
+def test_data_tiers_are_shown_beside_results_and_explained(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    search(page, "Hannover")
+    notice = page.locator("#notice")
+    assert notice.is_visible() and "Ungeprüfte Daten" in notice.inner_text()
+    assert "OpenStreetMap (Stand 2021)" in notice.inner_text()
+    first = page.locator("#results li").first
+    assert "aus OpenStreetMap, Stand 2021-08, ungeprüft" in first.inner_text()
+    assert first.locator(".provenance").get_attribute("data-tier") == "osm_ungeprueft"
+    assert distances_km(page)[0] < 5  # a meeting place nearby, not 87 km away
+    page.select_option("#f-category", "beratung")
+    page.wait_for_selector("main[data-state='ready']")
+    assert notice.get_attribute("data-notice") == "keine_daten"
+    assert "Keine Daten" in notice.inner_text()
+    search(page, "Göttingen")
+    assert notice.is_hidden()
+    assert "geprüft" in page.locator("#results li .provenance").first.inner_text()
+    assert page.problems == []
+
+
+def test_far_results_say_so(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    page.select_option("#f-category", "beratung")
+    search(page, "53.5876, 6.6690")  # Borkum: the nearest counselling office is on the mainland
+    assert "weit entfernt" in page.locator("#results-heading").inner_text()
+    assert "In Ihrer Nähe ist kein passendes Angebot bekannt" in page.locator("#notice").inner_text()
+
+
+def test_tooltips_render_names_as_text(page, live_server):
+    page.goto(live_server + "/", wait_until="networkidle")
+    search(page, "51.5339, 9.9355")
+    page.locator("path.result-marker").first.hover()
+    tooltip = page.locator(".leaflet-tooltip").first
+    tooltip.wait_for()
+    assert HOSTILE_NAME in tooltip.inner_text()
+    assert page.locator(".leaflet-tooltip img").count() == 0
+
+
 def test_english_and_no_foreign_requests_and_phone_width(browser, live_server):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     page = context.new_page()
@@ -123,7 +161,10 @@ def test_english_and_no_foreign_requests_and_phone_width(browser, live_server):
         page.goto(live_server + "/?lang=en", wait_until="networkidle")
         assert page.locator("h1").inner_text() == "Meeting places and counselling near you"
         search(page, "Hannover")
-        assert "No data" in page.locator("#notice").inner_text()
+        assert "Unchecked data" in page.locator("#notice").inner_text()
+        assert "from OpenStreetMap, as of 2021-08, unchecked" in page.locator(
+            "#results li"
+        ).first.inner_text()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"page scrolls sideways at 360 px ({width} px)"
         assert foreign == []

@@ -114,6 +114,20 @@
     return span;
   }
 
+  // "aus OpenStreetMap, Stand 2021-08, ungeprüft": where a row comes from and how far to trust it
+  function provenanceNode(r) {
+    const label = lang === "en" ? r.source_label_en : r.source_label_de;
+    const text = r.vintage
+      ? t.from_source.replace("{source}", label).replace("{vintage}", r.vintage)
+      : label;
+    const checked = r.tier === "geprueft";
+    const wrap = el("span", text + ", ", "provenance");
+    wrap.appendChild(el("span", checked ? t.tier_row_geprueft : t.tier_row_ungeprueft,
+      "badge " + (checked ? "tier-checked" : "tier-unchecked")));
+    wrap.dataset.tier = r.tier;
+    return wrap;
+  }
+
   function showOnMap(id) {
     const marker = markers[id];
     if (!marker) return;
@@ -127,14 +141,20 @@
     resultLayer.clearLayers();
     Object.keys(markers).forEach((k) => delete markers[k]);
     const notice = document.getElementById("notice");
-    if (body.notice === "keine_daten") {
-      notice.textContent = t.keine_daten.replace("{gemeinde}", body.query.gemeinde);
-      notice.hidden = false;
-    } else {
-      notice.hidden = true;
+    const lines = [];
+    if (body.notice && t[body.notice]) {
+      const km = body.results.length ? nf.format(body.results[0].distance_m / 1000) : "";
+      lines.push(t[body.notice].replace("{gemeinde}", body.query.gemeinde).replace("{km}", km));
     }
+    if (body.far && body.notice !== "weit_entfernt") {
+      lines.push(t.weit_entfernt.replace("{km}", nf.format(body.results[0].distance_m / 1000)));
+    }
+    notice.textContent = lines.join(" ");
+    notice.hidden = lines.length === 0;
+    notice.dataset.notice = body.notice || "";
     document.getElementById("results-heading").textContent =
-      t.results_for + " " + (label || body.query.gemeinde) + " (" + body.results.length + ")";
+      (body.far ? t.results_far : t.results_for) + " " + (label || body.query.gemeinde) +
+      " (" + body.results.length + ")";
     if (!body.results.length) {
       list.appendChild(el("li", document.getElementById("f-open").checked ? t.no_results_open : t.no_results));
     }
@@ -161,13 +181,13 @@
         a.rel = "noopener noreferrer";
         row(dl, t.website, a);
       }
-      if (!r.curated) row(dl, t.source, el("span", t.outside_region, "badge outside"));
+      row(dl, t.source, provenanceNode(r));
       li.appendChild(dl);
       list.appendChild(li);
       const marker = L.circleMarker([r.lat, r.lon], {
         radius: 8, weight: 2, color: "#fff", fillColor: COLOURS[r.category] || "#333",
         fillOpacity: 1, className: "result-marker facility-" + r.category,
-      }).bindPopup(() => popupFor(r)).bindTooltip(String(i + 1) + ". " + r.name);
+      }).bindPopup(() => popupFor(r)).bindTooltip(el("span", String(i + 1) + ". " + r.name));
       marker.addTo(resultLayer);
       markers[r.id] = marker;
       bounds.extend([r.lat, r.lon]);

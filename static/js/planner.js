@@ -8,6 +8,10 @@
   const ds = root.dataset;
   const BINS = [0.1, 0.25, 0.5, 0.75];
   const COLOURS = ["#1a9850", "#a6d96a", "#fee08b", "#fc8d59", "#d73027"];
+  // Unchecked OSM data: a gap there is only a possible gap, so it gets its own calm scale
+  // (light to dark purple) instead of the red of "unterversorgt".
+  const POSSIBLE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
+  const TIER_TEXT = { geprueft: "geprüft", osm_ungeprueft: "ungeprüft (OSM 2021)", keine_daten: "keine Daten" };
   const NO_DATA = "url(#nk-hatch)";
   const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 0 });
   const pct = new Intl.NumberFormat("de-DE", { style: "percent", maximumFractionDigits: 0 });
@@ -23,10 +27,10 @@
   const state = { units: {}, gemeinden: null, quartiere: null, facilities: null,
                   selected: null, rows: [], sortKey: "beyond", params: null };
 
-  function colour(share) {
+  function colour(share, tier) {
     let i = 0;
     while (i < BINS.length && share >= BINS[i]) i++;
-    return COLOURS[i];
+    return (tier === "osm_ungeprueft" ? POSSIBLE : COLOURS)[i];
   }
 
   function addHatchPattern() {
@@ -52,7 +56,9 @@
     if (!unit || unit.status === "keine_daten") {
       return { fillColor: "#dddddd", fillOpacity: 1, color: "#999", weight: 0.5, className: "no-data" };
     }
-    return { fillColor: colour(unit.beyond_share || 0), fillOpacity: 0.8, color: "#555", weight: 0.6,
+    const unchecked = unit.tier === "osm_ungeprueft";
+    return { fillColor: colour(unit.beyond_share || 0, unit.tier), fillOpacity: 0.8,
+             color: unchecked ? "#6a51a3" : "#555", weight: 0.6, dashArray: unchecked ? "3 2" : null,
              className: "has-data" };
   }
 
@@ -62,6 +68,7 @@
     const noData = !unit || unit.status === "keine_daten";
     layer._path.classList.toggle("no-data", noData);
     layer._path.classList.toggle("has-data", !noData);
+    layer._path.dataset.tier = (unit && unit.tier) || "keine_daten";
     if (noData) layer._path.setAttribute("fill", NO_DATA);
   }
 
@@ -79,14 +86,23 @@
     legend.replaceChildren();
     legend.appendChild(make("strong", "Einwohner außerhalb " + fmt.format(threshold) + " m"));
     const list = make("ul");
+    list.className = "legend-scale";
     const labels = ["unter 10 %", "10–25 %", "25–50 %", "50–75 %", "ab 75 %"];
-    COLOURS.forEach((c, i) => {
-      const li = make("li"); const sw = make("span"); sw.className = "swatch"; sw.style.background = c;
-      li.appendChild(sw); li.appendChild(document.createTextNode(labels[i])); list.appendChild(li);
+    const head = make("li"); head.className = "legend-head";
+    head.appendChild(make("span", "")); head.appendChild(make("span", "geprüft"));
+    head.appendChild(make("span", "mögliche Lücke¹"));
+    list.appendChild(head);
+    labels.forEach((label, i) => {
+      const li = make("li");
+      [COLOURS[i], POSSIBLE[i]].forEach((c) => {
+        const sw = make("span"); sw.className = "swatch"; sw.style.background = c; li.appendChild(sw);
+      });
+      li.appendChild(document.createTextNode(label)); list.appendChild(li);
     });
     const li = make("li"); const sw = make("span"); sw.className = "swatch hatch";
     li.appendChild(sw); li.appendChild(document.createTextNode("keine Daten")); list.appendChild(li);
     legend.appendChild(list);
+    legend.appendChild(make("small", "¹ Treffpunkte aus OpenStreetMap (2021), nicht auf Vollständigkeit geprüft"));
   }
 
   function renderSummary(body) {
@@ -98,8 +114,15 @@
       fmt.format(s.beyond) + " von " + fmt.format(s.residents_with_data) + " Einwohnern (" +
       pct.format(share) + ") in Gemeinden mit Daten wohnen weiter als " +
       fmt.format(body.parameters.threshold_m) + " m vom nächsten Angebot entfernt."));
-    box.appendChild(make("p", "Kuratierte Einrichtungsdaten gibt es bisher für " + s.units_with_data +
-      " von " + s.units + " Gemeinden; alle anderen: keine Daten."));
+    box.dataset.tier = s.tier;
+    if (s.unverified_residents > 0) {
+      box.appendChild(make("p", "Datenstand: " + TIER_TEXT[s.tier] + ". Für " +
+        fmt.format(s.unverified_residents) + " dieser Einwohner stammen die Angebote aus " +
+        "OpenStreetMap (2021) und sind nicht auf Vollständigkeit geprüft: Eine Lücke dort ist " +
+        "eine mögliche Lücke, kein Beleg für Unterversorgung."));
+    }
+    box.appendChild(make("p", "Daten gibt es für " + s.units_with_data + " von " + s.units +
+      " Gemeinden; die übrigen erscheinen schraffiert als „keine Daten“."));
   }
 
   function renderChart(histogram) {
@@ -149,7 +172,14 @@
       tr.tabIndex = 0;
       tr.dataset.quartier = p.quartier_id;
       const label = p.gemeinde ? p.name + " (" + p.gemeinde + ")" : p.name;
-      tr.appendChild(make("td", label + (p.uncertain_residents > 0 ? " *" : "")));
+      const cell = make("td", label + (p.uncertain_residents > 0 ? " *" : ""));
+      if (p.tier && p.tier !== "geprueft") {
+        const badge = make("span", p.tier === "osm_ungeprueft" ? "ungeprüft" : "keine Daten");
+        badge.className = "tier-badge";
+        cell.appendChild(document.createTextNode(" ")); cell.appendChild(badge);
+      }
+      tr.dataset.tier = p.tier || "";
+      tr.appendChild(cell);
       ["beyond", "a65plus_beyond", "u18_beyond"].forEach((k) => tr.appendChild(make("td", p[k] === null ? "–" : fmt.format(p[k]))));
       tr.appendChild(make("td", p.beyond_share === null ? "–" : pct.format(p.beyond_share)));
       const open = () => showQuartier(f);
@@ -225,7 +255,8 @@
   function showTop() {
     return getJSON(ds.topUrl + query({ limit: "25" })).then((fc) => {
       renderTable(fc.features, "Am schlechtesten erreichbare Quartiere",
-        "Alle Gemeinden mit Daten; Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).");
+        "Alle Gemeinden mit Daten; „ungeprüft“ = Treffpunkte aus OpenStreetMap (2021), eine Lücke dort ist eine mögliche Lücke. " +
+        "Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).");
     });
   }
 
@@ -248,7 +279,8 @@
           const box = make("div");
           box.appendChild(make("strong", p.name));
           box.appendChild(make("div", p.status === "keine_daten" ? "keine Daten" :
-            fmt.format(p.beyond) + " von " + fmt.format(p.residents) + " Einw. außerhalb"));
+            fmt.format(p.beyond) + " von " + fmt.format(p.residents) + " Einw. außerhalb" +
+            (p.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
           return box;
         }),
       }).addTo(map);
@@ -259,9 +291,13 @@
         onEachFeature: (f, layer) => layer.bindTooltip(() => make("span", f.properties.name + " (" + f.properties.type_label_de + ")")),
       }).addTo(map);
       const name = (unit.name || ags);
+      const cells = "Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).";
       const note = unit.status === "keine_daten"
-        ? "Für diese Gemeinde liegen noch keine kuratierten Einrichtungsdaten vor: keine Daten, nicht unterversorgt."
-        : "Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).";
+        ? "Für diese Gemeinde liegen zu dieser Auswahl keine Daten vor: keine Daten, nicht unterversorgt."
+        : unit.tier === "osm_ungeprueft"
+          ? "Datenstand: Treffpunkte aus OpenStreetMap (2021), nicht auf Vollständigkeit geprüft. " +
+            "„Außerhalb“ heißt hier: mögliche Lücke. " + cells
+          : "Datenstand: geprüft. " + cells;
       renderTable(fc.features, "Quartiere in " + name, note);
     });
   }
@@ -283,7 +319,8 @@
           const box = make("div");
           box.appendChild(make("strong", f.properties.name));
           box.appendChild(make("div", !u || u.status === "keine_daten" ? "keine Daten" :
-            pct.format(u.beyond_share || 0) + " außerhalb der Reichweite"));
+            pct.format(u.beyond_share || 0) + " außerhalb der Reichweite" +
+            (u.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
           return box;
         }, { sticky: true });
         layer.on("click", () => selectGemeinde(f.properties.ags, true).catch(showError));
