@@ -97,9 +97,9 @@ def geopandas_full_state(data) -> dict:
         geometry=cells.geometry.centroid,
         crs=cells.crs,
     )
-    curated = centres[AGS].isin(data.curated_ags)
     results = {}
     for sel in selections():
+        curated = centres[AGS].isin(data.ags_with_data(sel.category))
         fac = sel.facilities(data.facilities)[["geometry"]]
         joined = gpd.sjoin_nearest(centres, fac, how="left", distance_col="distance_m")
         joined = joined[~joined.index.duplicated(keep="first")]
@@ -136,8 +136,8 @@ def _weighted_median_pandas(values: pd.Series, weights: pd.Series) -> float:
 
 
 def check_full_state(ours: dict, peer: dict, data) -> None:
-    curated = data.curated_ags
     for key, (_, gem, kreis, _) in ours.items():
+        curated = data.ags_with_data(key[0])
         mine_kreis = kreis.set_index("key")["beyond"].fillna(0)
         peer_kreis = peer[key]["kreis"]["beyond"].reindex(mine_kreis.index).fillna(0)
         assert np.allclose(mine_kreis, peer_kreis), key

@@ -252,7 +252,7 @@ class CellCoverage:
 
     distance_m: np.ndarray
     covered: np.ndarray  # has data and within the threshold
-    uncertain: np.ndarray  # has data and the edge of the curated area is nearer than a facility
+    uncertain: np.ndarray  # has data and the edge of the area with data is nearer than a facility
     access_per_10k: np.ndarray  # 2SFCA supply ratio
     tier: np.ndarray  # tier code of each cell for the chosen category
     threshold_m: float

@@ -145,7 +145,8 @@ def test_planner_page_renders(client):
     resp = client.get("/planung")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
-    assert "Methode und Grenzen" in html and "keine Daten" in html
+    assert "Methode und Grenzen" in html and "Keine Daten" in html
+    assert "Datenstufen" in html and "mögliche Lücke" in html
     assert "js/planner.js" in html
 
 
