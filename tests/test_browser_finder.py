@@ -124,11 +124,12 @@ def test_data_tiers_are_shown_beside_results_and_explained(page, live_server):
     assert first.locator(".provenance").get_attribute("data-tier") == "osm_ungeprueft"
     assert distances_km(page)[0] < 5  # a meeting place nearby, not 87 km away
     page.select_option("#f-category", "beratung")
-    page.wait_for_selector("main[data-state='ready']")
-    assert notice.get_attribute("data-notice") == "keine_daten"
+    # the state is already "ready" from the last search: wait for the new answer itself
+    page.wait_for_selector("#notice[data-notice='keine_daten']")
     assert "Keine Daten" in notice.inner_text()
     search(page, "Göttingen")
-    assert notice.is_hidden()
+    page.wait_for_selector("#results-heading:has-text('Göttingen')")
+    notice.wait_for(state="hidden")
     assert "geprüft" in page.locator("#results li .provenance").first.inner_text()
     assert page.problems == []
 

@@ -223,11 +223,19 @@
     const chosen = suggestions.find((s) => s.name === text);
     if (chosen) return query(chosen.lat, chosen.lon, chosen.name, true);
     status(t.searching);
+    root.dataset.state = "loading";  // a search is under way from here, not only once it has a point
     return getJSON(ds.searchUrl + "?q=" + encodeURIComponent(text) + "&limit=1").then((body) => {
-      if (!body.results.length) { status(t.not_found, true); return null; }
+      if (!body.results.length) {
+        status(t.not_found, true);
+        root.dataset.state = "ready";
+        return null;
+      }
       const place = body.results[0];
       return query(place.lat, place.lon, place.name, true);
-    }).catch((err) => status(t.error + ": " + err.message, true));
+    }).catch((err) => {
+      root.dataset.state = "error";
+      status(t.error + ": " + err.message, true);
+    });
   }
 
   let pending = null;
