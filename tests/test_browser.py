@@ -74,6 +74,17 @@ def test_facilities_appear_as_markers_with_escaped_popups(page, live_server):
     popup = page.locator(".facility-popup")
     popup.wait_for()
     assert popup.locator("h3").inner_text() == HOSTILE_NAME
+    # its tooltip shows the name as text too
+    page.evaluate(
+        f"""() => {{
+        const map = window[{name!r}];
+        map.eachLayer(l => {{ if (l.getTooltip && l.getTooltip() && l.getLatLng &&
+            Math.abs(l.getLatLng().lat - 51.5339) < 1e-6) l.openTooltip(); }});
+    }}"""
+    )
+    page.locator(".leaflet-tooltip").first.wait_for()
+    assert HOSTILE_NAME in page.locator(".leaflet-tooltip").all_inner_texts()
+    assert page.locator(".leaflet-tooltip img").count() == 0
     assert page.locator(".facility-popup img").count() == 0
     assert dialogs == []
     # switching Beratung off removes its markers

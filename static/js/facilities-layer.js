@@ -93,7 +93,9 @@
           fillOpacity: 0.95, className: "facility-marker facility-" + p.category,
         });
         marker.bindPopup(function () { return popup(p); });
-        marker.bindTooltip(p.name);
+        const label = document.createElement("span");
+        label.textContent = p.name;  // text, never HTML: names come from imported lists
+        marker.bindTooltip(label);
         group.addLayer(marker);
       });
       Object.keys(groups).forEach(function (cat) { groups[cat].addTo(map); });

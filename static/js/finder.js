@@ -200,7 +200,7 @@
     if (here) map.removeLayer(here);
     here = L.circleMarker([lat, lon], { radius: 9, color: "#b35900", weight: 3, fillColor: "#fff",
                                         fillOpacity: 1, className: "here-marker" })
-      .bindTooltip(t.you_are_here + (label ? ": " + label : "")).addTo(map);
+      .bindTooltip(el("span", t.you_are_here + (label ? ": " + label : ""))).addTo(map);
     status(t.searching);
     root.dataset.state = "loading";
     const p = filterParams();
