@@ -215,15 +215,14 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 
-def normalised_name(names: pd.Series) -> pd.Series:
-    """Case-folded names with punctuation as single spaces, cut to `MAX_NAME_CHARS`."""
-    text = names.astype("string").fillna("").str.slice(0, MAX_NAME_CHARS).str.casefold()
-    return text.str.replace(r"[^\w]+", " ", regex=True).str.strip().astype(object)
-
-
 def _folded(names: pd.Series) -> pd.Series:
     """Case-folded names, cut to `MAX_NAME_CHARS` before any pattern sees them."""
     return names.astype("string").fillna("").str.slice(0, MAX_NAME_CHARS).str.casefold()
+
+
+def normalised_name(names: pd.Series) -> pd.Series:
+    """`_folded` names with punctuation as single spaces, for comparing names."""
+    return _folded(names).str.replace(r"[^\w]+", " ", regex=True).str.strip().astype(object)
 
 
 def is_candidate(names: pd.Series, subclasses: pd.Series) -> pd.Series:

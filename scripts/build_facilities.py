@@ -107,13 +107,12 @@ def pilot_gemeinden(gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def tier_table(gemeinden: gpd.GeoDataFrame) -> pd.DataFrame:
     """The tier of every (inhabited Gemeinde, category) that has data; see `geo.tiers`."""
-    pilot = pilot_gemeinden(gemeinden)
+    pilot_share = pilot_gemeinden(gemeinden).set_index(AGS)["share"]
     inhabited = gemeinden[~gemeinden[GEMEINDEFREI]].sort_values(AGS)
     rows = []
     for g in inhabited.itertuples():
-        if g.ags in set(pilot[AGS]):
-            share = float(pilot.set_index(AGS).loc[g.ags, "share"])
-            note = f"{share:.0%} der Fläche im Pilot-Auszug"
+        if g.ags in pilot_share.index:
+            note = f"{pilot_share[g.ags]:.0%} der Fläche im Pilot-Auszug"
             for category in ("treffpunkt", "beratung"):
                 rows.append((g.ags, g.name, category, VERIFIED, PILOT_REGION, CURATED_ON, note))
         else:

@@ -31,6 +31,17 @@ def page(browser, live_server):
         context.close()
 
 
+def open_at_hostile_point(page, map_name: str, what: str) -> None:
+    """Open the popup or tooltip ("Popup"/"Tooltip") of the marker at the hostile facility."""
+    page.evaluate(
+        f"""() => {{
+        const map = window[{map_name!r}];
+        map.eachLayer(l => {{ if (l.get{what} && l.get{what}() && l.getLatLng &&
+            Math.abs(l.getLatLng().lat - 51.5339) < 1e-6) l.open{what}(); }});
+    }}"""
+    )
+
+
 def test_statewide_map_draws_all_gemeinden(page, live_server):
     page.goto(live_server + "/karte", wait_until="networkidle")
     page.wait_for_selector("path.leaflet-interactive")
@@ -64,24 +75,12 @@ def test_facilities_appear_as_markers_with_escaped_popups(page, live_server):
     page.wait_for_timeout(500)
     marker = page.locator("path.facility-marker.facility-treffpunkt")
     assert marker.count() >= 1
-    page.evaluate(
-        f"""() => {{
-        const map = window[{name!r}];
-        map.eachLayer(l => {{ if (l.getPopup && l.getPopup() && l.getLatLng &&
-            Math.abs(l.getLatLng().lat - 51.5339) < 1e-6) l.openPopup(); }});
-    }}"""
-    )
+    open_at_hostile_point(page, name, "Popup")
     popup = page.locator(".facility-popup")
     popup.wait_for()
     assert popup.locator("h3").inner_text() == HOSTILE_NAME
     # its tooltip shows the name as text too
-    page.evaluate(
-        f"""() => {{
-        const map = window[{name!r}];
-        map.eachLayer(l => {{ if (l.getTooltip && l.getTooltip() && l.getLatLng &&
-            Math.abs(l.getLatLng().lat - 51.5339) < 1e-6) l.openTooltip(); }});
-    }}"""
-    )
+    open_at_hostile_point(page, name, "Tooltip")
     page.locator(".leaflet-tooltip").first.wait_for()
     assert HOSTILE_NAME in page.locator(".leaflet-tooltip").all_inner_texts()
     assert page.locator(".leaflet-tooltip img").count() == 0
