@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.dasymetric import DasymetricError, grouped_largest_remainder
 from geo.schema import (
-    AGE_CLASSES,
+    AGE_BANDS,
     AGS,
     ANALYSIS_CRS,
     AREA_KM2,
@@ -173,56 +174,60 @@ def assign_cells_to_gemeinden(squares: gpd.GeoSeries, gemeinden: gpd.GeoDataFram
 def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     """Split the integer ``total`` in proportion to ``weights`` so the parts sum exactly.
 
-    Hamilton's method: floor every share, then give the leftover units to the largest
-    remainders (ties by position, so the result is deterministic).
+    Hamilton's method (`geo.dasymetric.grouped_largest_remainder` with one group).
 
     >>> largest_remainder(np.array([1.0, 1.0, 1.0]), 10).tolist()
     [4, 3, 3]
     """
     weights = np.asarray(weights, dtype=float)
-    if total < 0 or np.any(weights < 0):
-        raise BuildError("largest_remainder needs a non-negative total and weights")
-    if total == 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    if weights.sum() <= 0:
-        raise BuildError(f"cannot split {total} over weights that sum to 0")
-    exact = weights / weights.sum() * total
-    floor = np.floor(exact).astype(np.int64)
-    left = int(total - floor.sum())
-    order = np.lexsort((np.arange(len(exact)), -(exact - floor)))
-    floor[order[:left]] += 1
-    return floor
+    try:
+        return grouped_largest_remainder(
+            weights, np.zeros(len(weights), dtype=np.int64), np.array([total])
+        )
+    except DasymetricError as err:
+        raise BuildError(f"cannot split {total}: {err}") from None
+
+
+def _band_weights(cells: pd.DataFrame) -> np.ndarray:
+    """Raw age-band counts per cell, with the Gemeinde's (else the state's) mix where a cell
+    has residents but no band counts (the statistics office's noise leaves a few such cells)."""
+    bands = cells[list(AGE_BANDS)].to_numpy(dtype=float).copy()
+    empty = bands.sum(axis=1) <= 0
+    if empty.any():
+        by_ags = pd.DataFrame(bands, index=cells[AGS].to_numpy()).groupby(level=0).sum()
+        fallback = by_ags.reindex(cells[AGS].to_numpy()[empty]).to_numpy().copy()
+        state = bands.sum(axis=0)
+        fallback[fallback.sum(axis=1) <= 0] = state
+        bands[empty] = fallback
+    return bands
 
 
 def scale_cells(cells: pd.DataFrame, population_by_ags: pd.Series) -> pd.DataFrame:
-    """Scale 2011 cell counts so each Gemeinde's cells sum to its 2022 population.
+    """Scale census cell counts so each Gemeinde's cells sum to its official population.
 
     ``population`` becomes an integer per cell (largest remainder within the Gemeinde, so the
-    sums are exact); the age classes become the cell's 2011 age shares times its new
-    population (floats, rounded to 0.01). Cells of a Gemeinde absent from
-    ``population_by_ags`` get population 0.
+    Gemeinde sums are exact); each cell's residents are then split over the age bands in
+    proportion to the cell's own band counts (largest remainder again), so the bands are whole
+    numbers that sum to the cell's residents. A Gemeinde whose cells hold no residents gets
+    its population spread evenly; cells of a Gemeinde absent from ``population_by_ags`` get 0.
 
-    Returns a new frame with ``population`` and the age columns replaced.
+    Returns a new frame with ``population`` and the age bands replaced and ``total`` dropped.
     """
     out = cells.copy()
-    new_pop = np.zeros(len(out), dtype=np.int64)
     codes, groups = pd.factorize(out[AGS])
     totals = population_by_ags.reindex(groups).fillna(0).astype(np.int64).to_numpy()
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(groups) + 1))
     weights = out["total"].to_numpy(dtype=float)
-    for g in range(len(groups)):
-        rows = order[bounds[g] : bounds[g + 1]]
-        w = weights[rows]
-        if w.sum() == 0:
-            w = np.ones_like(w)
-        new_pop[rows] = largest_remainder(w, int(totals[g]))
-    total_2011 = out["total"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for col in AGE_CLASSES:
-            share = np.where(total_2011 > 0, out[col].to_numpy(dtype=float) / total_2011, 0.0)
-            out[col] = np.round(share * new_pop, 2)
-    out[POPULATION] = new_pop
+    empty = np.bincount(codes, weights=weights, minlength=len(groups)) <= 0
+    weights = np.where(empty[codes], 1.0, weights)
+    population = grouped_largest_remainder(weights, codes, totals)
+    band_weights = _band_weights(out)
+    n_bands = len(AGE_BANDS)
+    per_band = grouped_largest_remainder(
+        band_weights.ravel(), np.repeat(np.arange(len(out)), n_bands), population
+    ).reshape(len(out), n_bands)
+    for j, col in enumerate(AGE_BANDS):
+        out[col] = per_band[:, j]
+    out[POPULATION] = population
     return out.drop(columns=["total"])
 
 
@@ -246,28 +251,33 @@ def impute_missing_cells(
     points = gpd.GeoSeries(lacking.representative_point(), crs=gemeinden.crs).to_crs(GRID_CRS)
     x0 = np.floor(points.x.to_numpy() / CELL_SIZE_M) * CELL_SIZE_M
     y0 = np.floor(points.y.to_numpy() / CELL_SIZE_M) * CELL_SIZE_M
-    kreis = cells[AGS].str[:5]
-    age_sum = cells.groupby(kreis)[list(AGE_CLASSES)].sum()
-    age_share = age_sum.div(age_sum.sum(axis=1), axis=0)
+    kreis_bands = cells.groupby(cells[AGS].str[:5])[list(AGE_BANDS)].sum()
     new = pd.DataFrame(
         {
-            GRID_ID: [
-                f"1kmN{int(y // 1000)}E{int(x // 1000)}" for x, y in zip(x0, y0, strict=True)
-            ],
+            GRID_ID: [grid_id_1km(x, y) for x, y in zip(x0, y0, strict=True)],
             "x_3035": x0.astype(np.int64),
             "y_3035": y0.astype(np.int64),
             AGS: lacking[AGS].to_numpy(),
         }
     )
-    shares = age_share.reindex(new[AGS].str[:5]).to_numpy()
+    shares = kreis_bands.reindex(new[AGS].str[:5]).fillna(1.0).to_numpy()
     pop = lacking[AGS].map(population_by_ags).to_numpy(dtype=np.int64)
-    for j, col in enumerate(AGE_CLASSES):
-        new[col] = np.round(shares[:, j] * pop, 2)
+    n_bands = len(AGE_BANDS)
+    bands = grouped_largest_remainder(
+        shares.ravel(), np.repeat(np.arange(len(new)), n_bands), pop
+    ).reshape(len(new), n_bands)
+    for j, col in enumerate(AGE_BANDS):
+        new[col] = bands[:, j]
     new[POPULATION] = pop
     new_gdf = gpd.GeoDataFrame(new, geometry=cell_squares(new).to_numpy(), crs=ANALYSIS_CRS)
     return pd.concat(
         [cells.assign(**{IMPUTED: False}), new_gdf.assign(**{IMPUTED: True})], ignore_index=True
     )
+
+
+def grid_id_1km(x_3035: float, y_3035: float) -> str:
+    """The Zensus 2022 id of the 1 km cell with lower-left corner (x, y) in EPSG:3035."""
+    return f"CRS3035RES1000mN{int(y_3035)}E{int(x_3035)}"
 
 
 def land_area_km2(geometry: gpd.GeoSeries) -> pd.Series:

@@ -17,40 +17,51 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import Transformer
 
-from geo.coverage import Demand, Grouping, prepare_demand, quartier_keys
-from geo.display import display_coverage
+from geo.coverage import Demand, Grouping, prepare_demand
+from geo.display import to_web
 from geo.facilities import CATEGORIES
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.schema import (
-    AGE_CLASSES,
+    AGE_65PLUS,
+    AGE_BANDS,
+    AGE_U15,
     AGS,
     ANALYSIS_CRS,
     AREA_KM2,
     ARS,
+    CELL_1KM,
     GEMEINDEFREI,
-    GRID_ID,
+    GRID_CRS,
     KREIS,
     KREIS_ARS,
-    LAYER_CELLS,
     LAYER_GEMEINDEN,
+    LAYER_GEMEINDEN_DISPLAY,
     LAYER_ORTE,
     LAYER_QUARTIERE,
     NAME,
     POPULATION,
     QUARTIER_ID,
+    QUARTIER_KIND,
     WEB_CRS,
+    X_3035,
+    Y_3035,
 )
 from geo.tiers import NO_DATA, TIER_COLUMNS, TIERS, tier_codes
 
 __all__ = [
+    "CELLS_1KM_NAME",
+    "CELLS_100M_NAME",
     "FACILITIES_NAME",
     "GPKG_NAME",
     "TIERS_NAME",
     "DatasetError",
     "Datasets",
+    "cell_centres",
     "facilities_frame",
     "load_datasets",
+    "read_cells",
     "read_facilities",
     "read_layer",
     "read_tiers",
@@ -59,12 +70,14 @@ __all__ = [
 
 GPKG_NAME = "niedersachsen.gpkg"
 FACILITIES_NAME = "facilities.csv"
+CELLS_1KM_NAME = "bevoelkerung_1km.csv.gz"  # Zensus 2022 1 km cells, scaled (no geometry)
+CELLS_100M_NAME = "bevoelkerung_100m.csv.gz"  # the demand: residents per 100 m cell
 TIERS_NAME = "data_tiers.csv"  # data tier per Gemeinde and category (see geo.tiers)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     LAYER_GEMEINDEN: [AGS, ARS, NAME, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI],
-    LAYER_CELLS: [GRID_ID, AGS, POPULATION, *AGE_CLASSES],
-    LAYER_QUARTIERE: [QUARTIER_ID, AGS, NAME],
+    LAYER_GEMEINDEN_DISPLAY: [AGS],
+    LAYER_QUARTIERE: [QUARTIER_ID, AGS, NAME, QUARTIER_KIND],
     LAYER_ORTE: [NAME, AGS, "place_class", "rank"],
 }
 
@@ -83,10 +96,11 @@ class Datasets:
         Full-resolution Gemeinden in EPSG:25832, indexed by nothing, ``ags`` unique.
     gemeinden_display : GeoDataFrame
         The same rows, coverage-simplified for display, in EPSG:4326.
-    cells : GeoDataFrame
-        1 km population cells in EPSG:25832.
+    cells : DataFrame
+        The demand: residents per 100 m cell (corner ``x_3035``/``y_3035`` in EPSG:3035,
+        ``quartier_id``, ``ags``, ``population`` and the age bands), no geometry.
     quartiere : GeoDataFrame
-        Stadtteile / Stadtbezirke in EPSG:25832.
+        Every Quartier of the state (kind, source, name; display shapes) in EPSG:25832.
     facilities : GeoDataFrame
         Meeting places and counselling offices, schema columns as text, points in EPSG:25832.
     tiers : DataFrame
@@ -95,15 +109,14 @@ class Datasets:
 
     gemeinden: gpd.GeoDataFrame
     gemeinden_display: gpd.GeoDataFrame
-    cells: gpd.GeoDataFrame
+    cells: pd.DataFrame
     quartiere: gpd.GeoDataFrame
     orte: gpd.GeoDataFrame  # named places (Ortsteile) for the search
     facilities: gpd.GeoDataFrame
     tiers: pd.DataFrame
-    cell_quartiere: pd.DataFrame  # quartier_id and quartier_name of each cell (same index)
     demand: Demand  # the cells prepared for coverage analysis
     groupings: dict[str, Grouping]  # cells grouped by "quartier", "gemeinde", "kreis"
-    quartier_info: pd.DataFrame  # name and ags of each Quartier, in groupings["quartier"] order
+    quartier_info: pd.DataFrame  # name, kind, ags of each Quartier, in groupings order
 
     def ags_with_data(self, category: str) -> frozenset[str]:
         """AGS of the Gemeinden with data (checked or from OSM) for ``category``."""
@@ -230,6 +243,37 @@ def _data_area(
     return shapely.coverage_union_all(chosen.geometry.to_numpy()) if len(chosen) else None
 
 
+def read_cells(path: Path, quartiere: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Read the 100 m demand cells and check keys, counts and Quartiere."""
+    columns = [X_3035, Y_3035, CELL_1KM, QUARTIER_ID, POPULATION, *AGE_BANDS]
+    if not path.is_file():
+        raise DatasetError(f"{path}: file not found (build it with `make datasets`)")
+    try:
+        frame = pd.read_csv(path, dtype={QUARTIER_ID: object}, usecols=columns)
+    except (ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DatasetError(f"{path}: not a readable cell table ({err})") from err
+    counts = frame[[X_3035, Y_3035, CELL_1KM, POPULATION, *AGE_BANDS]]
+    if not all(pd.api.types.is_integer_dtype(t) for t in counts.dtypes) or (counts < 0).any(
+        axis=None
+    ):
+        raise DatasetError(f"{path}: coordinates and counts must be non-negative integers")
+    if (frame[list(AGE_BANDS)].sum(axis=1) != frame[POPULATION]).any():
+        raise DatasetError(f"{path}: age bands do not add up to the residents of a cell")
+    unknown = set(frame[QUARTIER_ID]) - set(quartiere[QUARTIER_ID])
+    if unknown:
+        raise DatasetError(f"{path}: cells of unknown Quartiere {sorted(unknown)[:5]}")
+    return frame
+
+
+def cell_centres(cells: pd.DataFrame) -> np.ndarray:
+    """Centres of the 100 m cells in EPSG:25832 metres, shape (n, 2)."""
+    to_analysis = Transformer.from_crs(GRID_CRS, ANALYSIS_CRS, always_xy=True)
+    x, y = to_analysis.transform(
+        cells[X_3035].to_numpy(dtype=float) + 50.0, cells[Y_3035].to_numpy(dtype=float) + 50.0
+    )
+    return np.column_stack([x, y])
+
+
 def load_datasets(data_dir: Path) -> Datasets:
     """Load and validate all datasets from ``data_dir``.
 
@@ -242,14 +286,19 @@ def load_datasets(data_dir: Path) -> Datasets:
     path = Path(data_dir) / GPKG_NAME
     gemeinden = read_layer(path, LAYER_GEMEINDEN)
     _check_keys(gemeinden, AGS, 8, f"{path} layer {LAYER_GEMEINDEN!r}")
-    cells = read_layer(path, LAYER_CELLS)
-    unknown = set(cells[AGS]) - set(gemeinden[AGS])
-    if unknown:
-        raise DatasetError(
-            f"{path} layer {LAYER_CELLS!r}: cells of unknown ags {sorted(unknown)[:5]}"
-        )
+    display = read_layer(path, LAYER_GEMEINDEN_DISPLAY).set_index(AGS).geometry
+    if set(display.index) != set(gemeinden[AGS]):
+        raise DatasetError(f"{path} layer {LAYER_GEMEINDEN_DISPLAY!r}: not one shape per Gemeinde")
     quartiere = read_layer(path, LAYER_QUARTIERE)
     orte = read_layer(path, LAYER_ORTE)
+    cells = read_cells(Path(data_dir) / CELLS_100M_NAME, quartiere)
+    by_quartier = Grouping.of(cells[QUARTIER_ID])
+    by_gemeinde = by_quartier.coarsen(lambda q: q[:8])  # "<ags>-<nnn>"
+    by_kreis = by_gemeinde.coarsen(lambda a: a[:5])
+    cells[AGS] = by_gemeinde.cell_keys()
+    unknown = set(by_gemeinde.keys) - set(gemeinden[AGS])
+    if unknown:
+        raise DatasetError(f"{CELLS_100M_NAME}: cells of unknown ags {sorted(unknown)[:5]}")
     facilities = read_facilities(Path(data_dir) / FACILITIES_NAME)
     tiers = read_tiers(Path(data_dir) / TIERS_NAME)
     unknown = set(facilities["ags"]) - set(gemeinden[AGS])
@@ -257,29 +306,29 @@ def load_datasets(data_dir: Path) -> Datasets:
         raise DatasetError(
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
         )
-    cell_tiers = {c: tier_codes(cells[AGS], tiers, c) for c in CATEGORIES}
+    cell_tiers = {
+        c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES
+    }
     areas = {c: _data_area(gemeinden, tiers, c) for c in CATEGORIES}
-    cell_quartiere = quartier_keys(cells, quartiere, orte)
-    by_quartier = Grouping.of(cell_quartiere[QUARTIER_ID])
-    _, first = np.unique(by_quartier.codes, return_index=True)
+    info = quartiere.drop(columns="geometry").set_index(QUARTIER_ID)
+    info = info.reindex(by_quartier.keys)
     quartier_info = pd.DataFrame({
-        "name": cell_quartiere["quartier_name"].to_numpy()[first],
-        AGS: cells[AGS].to_numpy()[first],
+        "name": info[NAME].to_numpy(),
+        "kind": info[QUARTIER_KIND].to_numpy(),
+        AGS: info[AGS].to_numpy(),
     })  # fmt: skip
+    counts = {c: cells[c].to_numpy() for c in (POPULATION, AGE_U15, AGE_65PLUS)}
     return Datasets(
         gemeinden=gemeinden,
-        gemeinden_display=display_coverage(gemeinden),
+        gemeinden_display=to_web(
+            gemeinden.set_geometry(display.reindex(gemeinden[AGS]).to_numpy())
+        ),
         cells=cells,
         quartiere=quartiere,
         orte=orte,
         facilities=facilities_frame(facilities),
         tiers=tiers,
-        cell_quartiere=cell_quartiere,
-        demand=prepare_demand(cells, cell_tiers, areas),
+        demand=prepare_demand(cell_centres(cells), counts, cell_tiers, areas),
         quartier_info=quartier_info,
-        groupings={
-            "quartier": by_quartier,
-            "gemeinde": Grouping.of(cells[AGS]),
-            "kreis": Grouping.of(cells[AGS].str[:5]),
-        },
+        groupings={"quartier": by_quartier, "gemeinde": by_gemeinde, "kreis": by_kreis},
     )

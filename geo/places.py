@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.schema import AGS, KREIS, NAME, WEB_CRS
+from geo.schema import AGS, KREIS, NAME, QUARTIER_KIND, WEB_CRS
 
 __all__ = ["PlaceIndex", "build_place_index", "fold", "parse_coordinates", "search_places"]
 
@@ -23,9 +23,12 @@ _UMLAUT_AE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _UMLAUT_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 _COORDS = re.compile(r"^\s*(-?\d{1,2}(?:[.,]\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
 KIND_RANK = {"gemeinde": 0, "quartier": 1, "ort": 2}  # ties: Gemeinden first
+QUARTIER_SEARCH_KIND = {"stadtteil": "quartier", "osm_grenzen": "quartier", "genaehert": "ort"}
 
 
 def _strip(text: str) -> str:
+    if text.isascii():  # most names once umlauts are spelled out: skip the normalisation
+        return re.sub(r"[^0-9a-z]+", "", text)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]+", "", ascii_only)
@@ -71,9 +74,13 @@ def build_place_index(
         "weight": gemeinden["population"].to_numpy(dtype=float),
     }))  # fmt: skip
     names = gemeinden.set_index(AGS)[NAME]
+    # Quartiere drawn from district boundaries are districts; approximated ones are Ortsteile;
+    # a Quartier that is the whole Gemeinde is already found as the Gemeinde
+    kinds = quartiere[QUARTIER_KIND].map(QUARTIER_SEARCH_KIND)
+    quartiere = quartiere[kinds.notna()]
     q_points = gpd.GeoSeries(quartiere.representative_point(), crs=quartiere.crs).to_crs(WEB_CRS)
     parts.append(pd.DataFrame({
-        "name": quartiere[NAME].to_numpy(), "kind": "quartier",
+        "name": quartiere[NAME].to_numpy(), "kind": kinds[kinds.notna()].to_numpy(),
         "detail": quartiere[AGS].map(names).to_numpy(), "lat": q_points.y.to_numpy(),
         "lon": q_points.x.to_numpy(), "ags": quartiere[AGS].to_numpy(), "weight": 0.0,
     }))  # fmt: skip

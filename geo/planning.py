@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -25,7 +24,7 @@ from geo.coverage import (
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, TYPES
 from geo.params import ParameterError
-from geo.schema import AGS, GRID_ID, KREIS, KREIS_ARS, NAME, QUARTIER_ID
+from geo.schema import AGS, KREIS, KREIS_ARS, NAME, QUARTIER_ID
 
 __all__ = [
     "LEVELS",
@@ -113,11 +112,12 @@ def analyse(data: Datasets, selection: Selection) -> Analysis:
 
 
 def quartier_figures(analysis: Analysis) -> pd.DataFrame:
-    """Figures for every Quartier of the state (Stadtteile and 1 km cells), keyed by id."""
+    """Figures for every Quartier of the state, keyed by id (kinds: `geo.quartiere.KINDS`)."""
     data = analysis.data
     table = aggregate(data.demand, analysis.coverage, data.groupings["quartier"])
     table = table.rename(columns={"key": QUARTIER_ID})
     table["name"] = data.quartier_info["name"].to_numpy()
+    table["kind"] = data.quartier_info["kind"].to_numpy()
     table[AGS] = data.quartier_info[AGS].to_numpy()
     return table
 
@@ -149,31 +149,17 @@ def unit_shapes(data: Datasets, level: str) -> gpd.GeoDataFrame:
     return kreise.rename(columns={KREIS_ARS: "key"})
 
 
-def _quartier_geometry(data: Datasets, ids: pd.Series) -> list[shapely.Geometry]:
-    """Geometry of each Quartier id: the Stadtteil polygon, else the 1 km cell square."""
-    stadtteile = data.quartiere.set_index(QUARTIER_ID).geometry
-    wanted = set(ids) - set(stadtteile.index)
-    is_cell = data.cells[GRID_ID].isin(wanted).to_numpy()
-    squares = pd.Series(
-        data.cells.geometry.to_numpy()[is_cell], index=data.cells[GRID_ID].to_numpy()[is_cell]
-    )
-    return [stadtteile.get(q, squares.get(q)) for q in ids]
-
-
 def _with_geometry(data: Datasets, table: pd.DataFrame) -> gpd.GeoDataFrame:
-    stadtteile = set(data.quartiere[QUARTIER_ID])
-    table = table.assign(
-        kind=np.where(table[QUARTIER_ID].isin(stadtteile), "stadtteil", "zelle")
-    )
-    geometry = _quartier_geometry(data, table[QUARTIER_ID])
-    return gpd.GeoDataFrame(table, geometry=geometry, crs=data.cells.crs)
+    """The table with each Quartier's display shape (EPSG:25832)."""
+    shapes = data.quartiere.set_index(QUARTIER_ID).geometry
+    geometry = shapes.reindex(table[QUARTIER_ID]).to_numpy()
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=data.quartiere.crs)
 
 
 def quartier_table(
     analysis: Analysis, ags: str, figures: pd.DataFrame | None = None
 ) -> gpd.GeoDataFrame:
-    """Figures per Quartier of one Gemeinde (Stadtteile where they exist, else 1 km cells),
-    with geometry, most residents beyond reach first."""
+    """Figures per Quartier of one Gemeinde with geometry, most residents beyond reach first."""
     figures = quartier_figures(analysis) if figures is None else figures
     frame = _with_geometry(analysis.data, figures[figures[AGS] == ags])
     return frame.sort_values("beyond", ascending=False, na_position="last")
@@ -205,7 +191,9 @@ def selection_histogram(analysis: Analysis, ags: str | None = None) -> list[dict
 def method_parameters() -> dict[str, object]:
     """The constants of the method, for responses and the method note."""
     return {
-        "distance": "straight line from the 1 km cell centre to the nearest facility",
+        "demand": "Zensus 2022 residents per 100 m cell (1 km grid spread by residential "
+        "building footprint, scaled to the Gemeinde totals)",
+        "distance": "straight line from the 100 m cell centre to the nearest facility",
         "data_tiers": "geprueft, osm_ungeprueft, keine_daten per Gemeinde and category",
         "detour_factor": DETOUR_FACTOR,
         "walk_m_per_min": WALK_M_PER_MIN,

@@ -12,16 +12,33 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.schema import AGS, ANALYSIS_CRS, ARS, BEZ, KREIS, KREIS_ARS, NAME, POPULATION, STATE_PREFIX
+from geo.schema import (
+    AGE_BANDS,
+    AGS,
+    ANALYSIS_CRS,
+    ARS,
+    BEZ,
+    GRID_ID,
+    KREIS,
+    KREIS_ARS,
+    NAME,
+    POPULATION,
+    STATE_PREFIX,
+    X_3035,
+    Y_3035,
+)
 
 __all__ = [
     "RawDataError",
     "RawPaths",
-    "read_cells_2011",
+    "read_admin_lines",
+    "read_buildings",
+    "read_cells_2022",
     "read_gemeinden_2016",
     "read_kreise",
     "read_outlines_2022",
     "read_places",
+    "read_places_2021",
     "read_population_2022",
     "read_quartiere",
 ]
@@ -40,7 +57,10 @@ class RawPaths:
         self.gemeinden_2016 = self.root / "boundaries/vg250_gem_2016_niedersachsen.geojson"
         self.kreise = self.root / "boundaries/kreise_20210101_niedersachsen.csv"
         self.population_2022 = self.root / "population/zensus2022_1000A-0000_de_flat.csv"
-        self.cells_2011 = self.root / "population/zensus2011_1km_altersklassen_niedersachsen.csv"
+        self.cells_2022 = self.root / "population/census2021_1km_niedersachsen.csv"
+        self.buildings = self.root / "osm_niedersachsen_2021/buildings_100m.csv.gz"
+        self.admin_lines = self.root / "osm_niedersachsen_2021/admin_boundaries.gpkg"
+        self.places_2021 = self.root / "osm_niedersachsen_2021/places.gpkg"
         self.places = self.root / "places/goettingen_osm_places.geojson"
         self.quartiere = {
             "03101000": self.root / "quartiere/braunschweig_stadtbezirke_osm.geojson",
@@ -54,7 +74,10 @@ class RawPaths:
             self.gemeinden_2016,
             self.kreise,
             self.population_2022,
-            self.cells_2011,
+            self.cells_2022,
+            self.buildings,
+            self.admin_lines,
+            self.places_2021,
             self.places,
             *self.quartiere.values(),
         ]
@@ -112,15 +135,32 @@ def read_population_2022(path: Path) -> pd.DataFrame:
     )
 
 
-def read_cells_2011(path: Path) -> pd.DataFrame:
-    """Zensus 2011 1 km cells with age classes, as in the file (``ags`` as text)."""
-    frame = pd.read_csv(path, dtype={"grid_id": str, "ags": str})
-    _require(
-        frame,
-        ["grid_id", "x_3035", "y_3035", "u18", "a18_29", "a30_49", "a50_64", "a65plus", "total"],
-        path,
-    )
-    return frame
+def read_cells_2022(path: Path) -> pd.DataFrame:
+    """Zensus 2022 1 km cells: ``grid_id``, corner ``x_3035``/``y_3035``, ``total``, age bands.
+
+    The file's bands ``age_lt15``, ``age_15_64``, ``age_ge65`` are renamed to the project's
+    `AGE_BANDS`.
+    """
+    bands = dict(zip(("age_lt15", "age_15_64", "age_ge65"), AGE_BANDS, strict=True))
+    frame = pd.read_csv(path, dtype={GRID_ID: str})
+    _require(frame, [GRID_ID, X_3035, Y_3035, "total", *bands], path)
+    return frame.rename(columns=bands)[[GRID_ID, X_3035, Y_3035, "total", *AGE_BANDS]]
+
+
+def read_buildings(path: Path) -> pd.DataFrame:
+    """Building footprint per 100 m cell: corner, total, residential, non-residential m²."""
+    columns = [X_3035, Y_3035, "footprint_m2", "footprint_residential_m2",
+               "footprint_nonresidential_m2"]  # fmt: skip
+    frame = pd.read_csv(path, usecols=lambda c: c in columns)
+    _require(frame, columns, path)
+    return frame[columns]
+
+
+def read_admin_lines(path: Path) -> gpd.GeoDataFrame:
+    """OSM administrative boundary lines (``admin_level`` and geometry), EPSG:25832."""
+    frame = gpd.read_file(path, layer="boundary_lines")
+    _require(frame, ["admin_level"], path)
+    return frame[["admin_level", "geometry"]].to_crs(ANALYSIS_CRS)
 
 
 def read_quartiere(paths: dict[str, Path]) -> gpd.GeoDataFrame:
@@ -143,3 +183,11 @@ def read_places(path: Path) -> gpd.GeoDataFrame:
     _require(frame, ["name", "class", "rank"], path)
     frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
     return frame[["name", "class", "rank", "geometry"]].to_crs(ANALYSIS_CRS)
+
+
+def read_places_2021(path: Path) -> gpd.GeoDataFrame:
+    """Statewide named OSM places of 2021 (``name``, ``class``), EPSG:25832."""
+    frame = gpd.read_file(path, layer="places")
+    _require(frame, ["name", "class"], path)
+    frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
+    return frame[["name", "class", "geometry"]].to_crs(ANALYSIS_CRS).reset_index(drop=True)

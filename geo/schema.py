@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 __all__ = [
-    "AGE_CLASSES",
+    "AGE_15_64",
+    "AGE_65PLUS",
+    "AGE_BANDS",
+    "AGE_U15",
     "AGS",
     "ANALYSIS_CRS",
     "AREA_KM2",
     "ARS",
+    "CELL_1KM",
     "GEMEINDEFREI",
+    "GRID_CRS",
     "GRID_ID",
     "IMPUTED",
     "KREIS",
     "KREIS_ARS",
-    "LAYER_CELLS",
     "LAYER_GEMEINDEN",
+    "LAYER_GEMEINDEN_DISPLAY",
     "LAYER_ORTE",
     "LAYER_QUARTIERE",
     "NAME",
     "POPULATION",
     "QUARTIER_ID",
+    "QUARTIER_KIND",
     "SOURCE",
     "STATE_PREFIX",
     "WEB_CRS",
+    "X_3035",
+    "Y_3035",
 ]
 
 ANALYSIS_CRS = "EPSG:25832"  # ETRS89 / UTM 32N: metres, used for every distance and area
@@ -32,7 +40,7 @@ GRID_CRS = "EPSG:3035"  # ETRS89-LAEA: the INSPIRE grid the Zensus cells are def
 STATE_PREFIX = "03"  # first two digits of every Niedersachsen key
 
 LAYER_GEMEINDEN = "gemeinden"
-LAYER_CELLS = "bevoelkerung_1km"
+LAYER_GEMEINDEN_DISPLAY = "gemeinden_anzeige"  # the same, coverage-simplified for maps
 LAYER_QUARTIERE = "quartiere"
 LAYER_ORTE = "orte"  # named places (Ortsteile) residents type into the search box
 
@@ -46,12 +54,17 @@ POPULATION = "population"  # residents (Zensus 2022, 15.05.2022)
 AREA_KM2 = "area_km2"  # land area from the full-resolution geometry, km²
 GEMEINDEFREI = "gemeindefrei"  # True for gemeindefreie Gebiete (no population of their own)
 
-GRID_ID = "grid_id"  # INSPIRE 1 km cell id, e.g. "1kmN3275E4317"
+GRID_ID = "grid_id"  # Zensus 2022 1 km cell id, e.g. "CRS3035RES1000mN3130000E4295000"
 IMPUTED = "imputed"  # True for a cell added because its Gemeinde had no populated cell
-# Zensus 2011 age classes, in the order of the source; scaled to 2022 in the dataset
-AGE_U18 = "u18"
+X_3035 = "x_3035"  # lower-left corner of a grid cell, EPSG:3035 metres (integer)
+Y_3035 = "y_3035"
+CELL_1KM = "cell_1km"  # row of the 1 km cell a 100 m cell's residents come from
+# Zensus 2022 age bands (the census grid's own): under 15, 15 to 64, 65 and over
+AGE_U15 = "u15"
+AGE_15_64 = "a15_64"
 AGE_65PLUS = "a65plus"
-AGE_CLASSES = (AGE_U18, "a18_29", "a30_49", "a50_64", AGE_65PLUS)
+AGE_BANDS = (AGE_U15, AGE_15_64, AGE_65PLUS)
 
-QUARTIER_ID = "quartier_id"  # "<ags>-<nn>": Gemeinde key and a running number by name
+QUARTIER_ID = "quartier_id"  # "<ags>-<nnn>": Gemeinde key and a running number by name
+QUARTIER_KIND = "kind"  # how a Quartier was drawn: see geo.quartiere.KINDS
 SOURCE = "source"  # where a row comes from, free text

@@ -9,43 +9,58 @@ written to a temporary file and moved into place only when complete.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from pyproj import Transformer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import build, raw  # noqa: E402
+from geo import build, dasymetric, quartiere_build, raw  # noqa: E402
+from geo import quartiere as quartiere_mod  # noqa: E402
+from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GPKG_NAME  # noqa: E402
+from geo.display import simplify_coverage  # noqa: E402
 from geo.schema import (  # noqa: E402
-    AGE_CLASSES,
+    AGE_BANDS,
     AGS,
     ANALYSIS_CRS,
     AREA_KM2,
     ARS,
     BEZ,
+    CELL_1KM,
     GEMEINDEFREI,
+    GRID_CRS,
     GRID_ID,
     IMPUTED,
     KREIS,
     KREIS_ARS,
-    LAYER_CELLS,
     LAYER_GEMEINDEN,
+    LAYER_GEMEINDEN_DISPLAY,
     LAYER_ORTE,
     LAYER_QUARTIERE,
     NAME,
     POPULATION,
     QUARTIER_ID,
+    QUARTIER_KIND,
     SOURCE,
+    X_3035,
+    Y_3035,
 )
 
+EXCEPTIONS = "curation/quartiere_exceptions.csv"  # reviewed Quartier overrides (input)
+QUARTIER_DECISIONS = "curation/quartiere_decisions.csv"  # the log of every Quartier choice
+QUARTIER_DISPLAY_TOLERANCE_M = 10.0  # Quartier shapes are for display; cells are assigned exactly
 AREA_REPORT_SHARE = 0.05  # report Gemeinden whose new area differs from the outline by more
 QUARTIER_SOURCES = {
     "braunschweig_stadtbezirke_osm.geojson": "OpenStreetMap Stadtbezirke Braunschweig (≈2016)",
@@ -101,35 +116,91 @@ def build_gemeinden(paths: raw.RawPaths) -> tuple[gpd.GeoDataFrame, pd.DataFrame
     return gpd.GeoDataFrame(gem, geometry="geometry", crs=ANALYSIS_CRS), report
 
 
-def build_cells(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    cells = raw.read_cells_2011(paths.cells_2011)
+def build_cells_1km(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Zensus 2022 1 km cells of Niedersachsen, assigned to Gemeinden and scaled to their totals.
+
+    A cell is ours when its centre lies on the full-resolution land of the state, or inside the
+    simplified state outline (coastal cells whose centre is in the Wadden Sea or a harbour).
+    """
+    cells = raw.read_cells_2022(paths.cells_2022)
     squares = build.cell_squares(cells)
+    centres = shapely.centroid(squares.to_numpy())
+    land = shapely.union_all(gemeinden.geometry.to_numpy())
+    outlines = raw.read_outlines_2022(paths.outlines_2022).geometry.to_numpy()
+    outline = shapely.union_all(shapely.make_valid(outlines))
+    ours = shapely.contains(land, centres) | shapely.contains(outline, centres)
+    cells, squares = cells[ours].reset_index(drop=True), squares[ours].reset_index(drop=True)
     assigned = build.assign_cells_to_gemeinden(squares, gemeinden)
-    moved = int((assigned != cells[AGS]).sum())
-    step(
-        f"assigned {len(cells)} cells to Gemeinden on full-resolution geometry "
-        f"({moved} differ from the file's ags)"
-    )
+    step(f"{len(cells)} of the grid's cells lie in Niedersachsen ({int(cells['total'].sum()):,} "
+         "residents); assigned to Gemeinden on full-resolution geometry")  # fmt: skip
     cells = cells.assign(**{AGS: assigned.to_numpy()})
     pop = gemeinden.set_index(AGS)[POPULATION]
     scaled = build.scale_cells(cells, pop)
     scaled = gpd.GeoDataFrame(scaled, geometry=squares.to_numpy(), crs=ANALYSIS_CRS)
     full = build.impute_missing_cells(scaled, gemeinden, pop)
     step(
-        f"scaled cells to 2022; imputed {int(full[IMPUTED].sum())} cells for Gemeinden "
-        "without a populated cell"
+        f"scaled cells to Zensus 2022 Gemeinde totals; imputed {int(full[IMPUTED].sum())} "
+        "cells for Gemeinden without a populated cell"
     )
-    cols = [GRID_ID, AGS, POPULATION, *AGE_CLASSES, IMPUTED, "geometry"]
+    cols = [GRID_ID, X_3035, Y_3035, AGS, POPULATION, *AGE_BANDS, IMPUTED, "geometry"]
     return full[cols].sort_values([GRID_ID, AGS]).reset_index(drop=True)
 
 
-def build_quartiere(paths: raw.RawPaths) -> gpd.GeoDataFrame:
-    q = raw.read_quartiere(paths.quartiere)
-    q[NAME] = q["name"].str.replace(r"-\s+", "-", regex=True).map(lambda s: re.sub(r"\s+", " ", s))
-    q[SOURCE] = q["source_file"].map(QUARTIER_SOURCES)
-    q = q.sort_values([AGS, NAME]).reset_index(drop=True)
-    q[QUARTIER_ID] = q[AGS] + "-" + (q.groupby(AGS).cumcount() + 1).map("{:02d}".format)
-    return q[[QUARTIER_ID, AGS, NAME, SOURCE, "geometry"]]
+def build_cells_100m(
+    paths: raw.RawPaths, cells: gpd.GeoDataFrame, gemeinden: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Spread the 1 km cells over 100 m cells by residential building footprint."""
+    buildings = raw.read_buildings(paths.buildings)
+    land = shapely.union_all(gemeinden.geometry.to_numpy())
+    shapely.prepare(land)
+    to_analysis = Transformer.from_crs(GRID_CRS, ANALYSIS_CRS, always_xy=True)
+
+    def in_land(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return shapely.contains_xy(land, *to_analysis.transform(x, y))
+
+    fine, rule = dasymetric.refine(
+        cells[[X_3035, Y_3035]].to_numpy(),
+        cells[list(AGE_BANDS)].to_numpy(),
+        {c: buildings[c].to_numpy() for c in buildings.columns},
+        in_land,
+    )
+    out = pd.DataFrame({X_3035: fine["x_3035"], Y_3035: fine["y_3035"], CELL_1KM: fine["parent"]})
+    for j, col in enumerate(AGE_BANDS):
+        out[col] = fine["counts"][:, j]
+    out[POPULATION] = fine["counts"].sum(axis=1)
+    out[AGS] = cells[AGS].to_numpy()[fine["parent"]]
+    used = pd.Series(rule).map(lambda r: dasymetric.WEIGHT_RULES[r - 1]).value_counts()
+    step(f"spread {len(cells)} cells over {len(out)} populated 100 m cells "
+         f"({len(buildings)} with buildings); rule per 1 km cell: {used.to_dict()}")  # fmt: skip
+    return out
+
+
+def build_quartiere(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame, exceptions: Path):
+    official = raw.read_quartiere(paths.quartiere)
+    official[NAME] = official["name"].str.replace(r"-\s+", "-", regex=True).map(
+        lambda s: re.sub(r"\s+", " ", s)
+    )
+    official[SOURCE] = official["source_file"].map(QUARTIER_SOURCES)
+    frame, log = quartiere_build.derive_quartiere(
+        gemeinden,
+        official,
+        raw.read_admin_lines(paths.admin_lines),
+        raw.read_places_2021(paths.places_2021),
+        pd.read_csv(exceptions, dtype=str, keep_default_na=False),
+    )
+    kinds = frame[QUARTIER_KIND].value_counts().to_dict()
+    step(f"derived {len(frame)} Quartiere: {kinds}")
+    return frame, log
+
+
+def simplify_quartiere(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Display shapes: each Gemeinde's Quartiere simplified together (no gaps between them)."""
+    parts = []
+    for _, group in frame.groupby(AGS, sort=True):
+        geoms = shapely.make_valid(shapely.set_precision(group.geometry.to_numpy(), 1.0))
+        simple = shapely.coverage_simplify(geoms, QUARTIER_DISPLAY_TOLERANCE_M)
+        parts.append(group.assign(geometry=shapely.make_valid(simple)))
+    return gpd.GeoDataFrame(pd.concat(parts), crs=frame.crs).sort_values(QUARTIER_ID)
 
 
 def build_orte(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -142,19 +213,64 @@ def build_orte(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataF
     return joined[[NAME, "place_class", "rank", AGS, SOURCE, "geometry"]].reset_index(drop=True)
 
 
+def assign_quartiere(fine: pd.DataFrame, quartiere: gpd.GeoDataFrame) -> pd.Series:
+    """The Quartier of every 100 m cell: one of its own Gemeinde's (`geo.quartiere`)."""
+    to_analysis = Transformer.from_crs(GRID_CRS, ANALYSIS_CRS, always_xy=True)
+    x, y = to_analysis.transform(fine[X_3035].to_numpy() + 50.0, fine[Y_3035].to_numpy() + 50.0)
+    rows = quartiere_mod.assign_to_quartiere(
+        np.column_stack([x, y]), fine[AGS].to_numpy(), quartiere
+    )
+    return pd.Series(quartiere[QUARTIER_ID].to_numpy()[rows], index=fine.index)
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write`` on a temporary file beside ``path`` and move it into place when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        write(tmp)
+        tmp.chmod(0o644)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_csv_gz(frame: pd.DataFrame, path: Path) -> None:
+    """Gzipped CSV with mtime 0, so a rebuild gives the same bytes."""
+    with open(path, "wb") as raw_file, gzip.GzipFile(
+        fileobj=raw_file, mode="wb", compresslevel=9, mtime=0, filename=""
+    ) as handle:
+        handle.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+def write_gpkg(path: Path, layers: list[tuple[str, gpd.GeoDataFrame]]) -> None:
+    # No R-tree: the app builds its own indexes in memory, and it saves a third of the size.
+    for layer, frame in layers:
+        frame.to_file(path, layer=layer, driver="GPKG", SPATIAL_INDEX="NO")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=ROOT / "datasets" / "niedersachsen.gpkg")
+    parser.add_argument("--out", type=Path, default=ROOT / "datasets" / GPKG_NAME,
+                        help="the GeoPackage; the other files go beside it")  # fmt: skip
+    parser.add_argument("--exceptions", type=Path, default=ROOT / "datasets" / EXCEPTIONS)
     args = parser.parse_args(argv)
     paths = raw.RawPaths(args.raw)
     try:
         paths.check()
+        if not args.exceptions.is_file():
+            raise raw.RawDataError(f"{args.exceptions}: Quartier exceptions file not found")
         gemeinden, report = build_gemeinden(paths)
-        cells = build_cells(paths, gemeinden)
-        quartiere = build_quartiere(paths)
+        cells = build_cells_1km(paths, gemeinden)
+        fine = build_cells_100m(paths, cells, gemeinden)
+        quartiere, decisions = build_quartiere(paths, gemeinden, args.exceptions)
+        fine[QUARTIER_ID] = assign_quartiere(fine, quartiere)
         orte = build_orte(paths, gemeinden)
-    except (raw.RawDataError, build.BuildError) as err:
+    except (raw.RawDataError, build.BuildError, quartiere_build.QuartierError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 
@@ -162,40 +278,32 @@ def main(argv: list[str] | None = None) -> int:
     big = big.merge(gemeinden[[ARS, AGS, NAME]], on=ARS).sort_values(ARS)
     step(
         f"{len(big)} Gemeinden differ in area by more than {AREA_REPORT_SHARE:.0%} "
-        "between full-resolution land and simplified 2022 outline:"
+        "between full-resolution land and simplified 2022 outline"
     )
-    for row in big.itertuples():
-        print(
-            f"    {row.ags} {row.name}: {row.area_new_km2:.1f} km² vs outline "
-            f"{row.area_outline_km2:.1f} km² ({row.area_diff_share:+.1%})"
-        )
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=args.out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        # No R-tree: the app builds its own indexes in memory, and it saves a third of the size.
-        for layer, frame in [
-            (LAYER_GEMEINDEN, gemeinden),
-            (LAYER_CELLS, cells),
-            (LAYER_QUARTIERE, quartiere),
-            (LAYER_ORTE, orte),
-        ]:
-            frame.to_file(tmp, layer=layer, driver="GPKG", SPATIAL_INDEX="NO")
-        report_path = args.out.parent / "harmonisation_report.csv"
-        big[[AGS, NAME, "area_new_km2", "area_outline_km2", "area_diff_share"]].round(4).to_csv(
-            report_path, index=False
-        )
-        tmp.replace(args.out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    size_mb = args.out.stat().st_size / 1e6
+    out_dir = args.out.parent
+    display = simplify_quartiere(quartiere)
+    gemeinden_display = simplify_coverage(gemeinden[[AGS, "geometry"]])
+    write_atomic(args.out, lambda p: write_gpkg(
+        p, [(LAYER_GEMEINDEN, gemeinden), (LAYER_GEMEINDEN_DISPLAY, gemeinden_display),
+            (LAYER_QUARTIERE, display), (LAYER_ORTE, orte)]
+    ))  # fmt: skip
+    cells_1km = pd.DataFrame(cells.drop(columns="geometry"))
+    write_atomic(out_dir / CELLS_1KM_NAME, lambda p: write_csv_gz(cells_1km, p))
+    fine_out = fine[[X_3035, Y_3035, CELL_1KM, QUARTIER_ID, POPULATION, *AGE_BANDS]]
+    write_atomic(out_dir / CELLS_100M_NAME, lambda p: write_csv_gz(fine_out, p))
+    write_atomic(out_dir / QUARTIER_DECISIONS, lambda p: decisions.to_csv(
+        p, index=False, lineterminator="\n"))  # fmt: skip
+    columns = [AGS, NAME, "area_new_km2", "area_outline_km2", "area_diff_share"]
+    write_atomic(out_dir / "harmonisation_report.csv", lambda p: big[columns].round(4).to_csv(
+        p, index=False, lineterminator="\n"))  # fmt: skip
+    size_mb = sum(
+        (out_dir / n).stat().st_size for n in (args.out.name, CELLS_1KM_NAME, CELLS_100M_NAME)
+    ) / 1e6
     step(
-        f"wrote {args.out} ({size_mb:.1f} MB): {len(gemeinden)} Gemeinden "
-        f"({int(gemeinden[POPULATION].sum()):,} residents), {len(cells)} cells "
-        f"({int(cells[POPULATION].sum()):,}), {len(quartiere)} Quartiere, {len(orte)} Orte"
+        f"wrote {out_dir} ({size_mb:.1f} MB): {len(gemeinden)} Gemeinden "
+        f"({int(gemeinden[POPULATION].sum()):,} residents), {len(cells)} 1 km cells, "
+        f"{len(fine)} 100 m cells ({int(fine[POPULATION].sum()):,}), {len(quartiere)} Quartiere, "
+        f"{len(orte)} Orte"
     )
     return 0
 

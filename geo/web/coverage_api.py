@@ -39,7 +39,7 @@ AGS_PATTERN = re.compile(r"\d{8}")
 SOURCES = sources_for("population", "grid", "boundaries", "facilities")
 UNIT_COLUMNS = [
     "key", "name", "kreis", "status", "tier", "unverified_residents", "residents",
-    "residents_with_data", "beyond", "beyond_share", "u18", "u18_beyond", "u18_beyond_share",
+    "residents_with_data", "beyond", "beyond_share", "u15", "u15_beyond", "u15_beyond_share",
     "a65plus", "a65plus_beyond",
     "a65plus_beyond_share", "mean_distance_m", "median_distance_m", "access_per_10k",
     "uncertain_residents",

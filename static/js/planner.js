@@ -180,7 +180,7 @@
       }
       tr.dataset.tier = p.tier || "";
       tr.appendChild(cell);
-      ["beyond", "a65plus_beyond", "u18_beyond"].forEach((k) => tr.appendChild(make("td", p[k] === null ? "–" : fmt.format(p[k]))));
+      ["beyond", "a65plus_beyond", "u15_beyond"].forEach((k) => tr.appendChild(make("td", p[k] === null ? "–" : fmt.format(p[k]))));
       tr.appendChild(make("td", p.beyond_share === null ? "–" : pct.format(p.beyond_share)));
       const open = () => showQuartier(f);
       tr.addEventListener("click", open);
