@@ -189,15 +189,15 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
 
 
 def _band_weights(cells: pd.DataFrame) -> np.ndarray:
-    """Raw age-band counts per cell, with the Gemeinde's (else the state's) mix where a cell
-    has residents but no band counts (the statistics office's noise leaves a few such cells)."""
+    """Raw age-band counts per cell, with the Gemeinde's (else the state's, else an even) mix
+    where a cell has no band counts (the statistics office's noise leaves a few such cells)."""
     bands = cells[list(AGE_BANDS)].to_numpy(dtype=float).copy()
     empty = bands.sum(axis=1) <= 0
     if empty.any():
         by_ags = pd.DataFrame(bands, index=cells[AGS].to_numpy()).groupby(level=0).sum()
         fallback = by_ags.reindex(cells[AGS].to_numpy()[empty]).to_numpy().copy()
         state = bands.sum(axis=0)
-        fallback[fallback.sum(axis=1) <= 0] = state
+        fallback[fallback.sum(axis=1) <= 0] = state if state.sum() > 0 else 1.0
         bands[empty] = fallback
     return bands
 

@@ -13,7 +13,7 @@ from geo.data import GPKG_NAME, DatasetError
 def test_healthz(client):
     resp = client.get("/healthz")
     assert resp.status_code == 200
-    assert resp.json == {"status": "ok", "gemeinden": 964, "cells": 29701}
+    assert resp.json == {"status": "ok", "gemeinden": 964, "cells": 430_470}  # 100 m cells
 
 
 def test_gemeinden_collection_is_rfc7946(client):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from shapely import box
 
 from geo import build
-from geo.schema import AGE_CLASSES, AGS, ANALYSIS_CRS, ARS, GEMEINDEFREI, IMPUTED, POPULATION
+from geo.schema import AGE_BANDS, AGS, ANALYSIS_CRS, ARS, GEMEINDEFREI, IMPUTED, POPULATION
 
 
 def frame(rows: dict, geoms: list) -> gpd.GeoDataFrame:
@@ -74,28 +74,37 @@ def test_largest_remainder_rejects_zero_weights():
         build.largest_remainder(np.array([0.0, 0.0]), 3)
 
 
-def _cells(ags: list[str], totals: list[int]) -> pd.DataFrame:
+def _cells(ags: list[str], totals: list[int], bands: list[tuple[int, int, int]]) -> pd.DataFrame:
     data = {AGS: ags, "total": totals}
-    for col in AGE_CLASSES:
-        data[col] = [t / 5 for t in totals]
-    data[AGE_CLASSES[0]] = [t - 4 * t / 5 for t in totals]
+    for j, col in enumerate(AGE_BANDS):
+        data[col] = [b[j] for b in bands]
     return pd.DataFrame(data)
 
 
-def test_scale_cells_hits_2022_totals_per_gemeinde():
-    cells = _cells(["A", "A", "B"], [100, 300, 50])
+def test_scale_cells_hits_2022_totals_per_gemeinde_in_whole_numbers():
+    cells = _cells(["A", "A", "B"], [100, 300, 50], [(20, 60, 20), (0, 300, 0), (10, 30, 10)])
     scaled = build.scale_cells(cells, pd.Series({"A": 200, "B": 51}))
     assert scaled[POPULATION].tolist() == [50, 150, 51]
     assert scaled.groupby(AGS)[POPULATION].sum().to_dict() == {"A": 200, "B": 51}
-    # age classes keep the cell's 2011 shares: a fifth each here
-    assert scaled.loc[0, "a65plus"] == pytest.approx(10.0)
+    # bands follow the cell's own mix and add up to its residents: 50 as 20:60:20 = 10/30/10
+    assert scaled.loc[0, list(AGE_BANDS)].tolist() == [10, 30, 10]
+    assert scaled.loc[1, list(AGE_BANDS)].tolist() == [0, 150, 0]
+    assert (scaled[list(AGE_BANDS)].sum(axis=1) == scaled[POPULATION]).all()
     assert "total" not in scaled.columns
     assert "total" in cells.columns  # input untouched
 
 
-def test_scale_cells_spreads_evenly_when_a_gemeinde_had_zero_2011_residents():
-    scaled = build.scale_cells(_cells(["A", "A"], [0, 0]), pd.Series({"A": 3}))
+def test_scale_cells_gives_a_cell_without_band_counts_the_mix_of_its_gemeinde():
+    # the census noise leaves cells with residents but no band counts
+    cells = _cells(["A", "A"], [10, 4], [(2, 6, 2), (0, 0, 0)])
+    scaled = build.scale_cells(cells, pd.Series({"A": 14}))
+    assert scaled.loc[1, list(AGE_BANDS)].tolist() == [1, 2, 1]
+
+
+def test_scale_cells_spreads_evenly_when_a_gemeinde_has_no_census_residents():
+    scaled = build.scale_cells(_cells(["A", "A"], [0, 0], [(0, 0, 0)] * 2), pd.Series({"A": 3}))
     assert sorted(scaled[POPULATION].tolist()) == [1, 2]
+    assert (scaled[list(AGE_BANDS)].sum(axis=1) == scaled[POPULATION]).all()
 
 
 def test_assign_cells_centre_in_free_area_goes_to_overlapping_inhabited():
@@ -123,12 +132,14 @@ def test_impute_adds_a_cell_for_a_gemeinde_without_cells():
         [box(400000, 5700000, 402000, 5702000), box(402000, 5700000, 404000, 5702000)],
     )
     cells = frame(
-        {AGS: ["03100001"], POPULATION: [10], **{c: [2.0] for c in AGE_CLASSES}},
+        {AGS: ["03100001"], POPULATION: [10], **dict(zip(AGE_BANDS, ([2], [6], [2]), strict=True))},
         [box(400000, 5700000, 401000, 5701000)],
     )
     out = build.impute_missing_cells(cells, gem, pd.Series({"03100001": 10, "03100002": 7}))
     assert out[IMPUTED].tolist() == [False, True]
     added = out.iloc[1]
     assert added[AGS] == "03100002" and added[POPULATION] == 7
-    assert sum(added[c] for c in AGE_CLASSES) == pytest.approx(7)
+    assert sum(added[c] for c in AGE_BANDS) == 7
+    # 7 as 2:6:2 (the mix of the Kreis) is 1.4/4.2/1.4: the spare unit goes to the first tie
+    assert [added[c] for c in AGE_BANDS] == [2, 4, 1]
     assert added.geometry.intersects(gem.geometry.iloc[1].representative_point())

@@ -8,19 +8,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely import Point, box
+from shapely import box
 
 from geo import coverage as cov
-from geo.schema import (
-    AGE_65PLUS,
-    AGE_U18,
-    AGS,
-    ANALYSIS_CRS,
-    GRID_ID,
-    NAME,
-    POPULATION,
-    QUARTIER_ID,
-)
+from geo import dasymetric
+from geo.schema import AGE_65PLUS, AGE_U15, AGS, ANALYSIS_CRS, GRID_ID, POPULATION
 
 X0, Y0 = 560_000.0, 5_710_000.0  # near Göttingen
 
@@ -40,12 +32,19 @@ def cells_grid(n: int = 2, pop: float = 100.0, ags: str = "03159016") -> gpd.Geo
             GRID_ID: ids,
             AGS: [ags] * count,
             POPULATION: [pop] * count,
-            AGE_U18: [pop / 5] * count,
+            AGE_U15: [pop / 5] * count,
             AGE_65PLUS: [pop / 4] * count,
         },
         geometry=geoms,
         crs=ANALYSIS_CRS,
     )
+
+
+def demand_of(cells: gpd.GeoDataFrame, tiers: dict, areas: dict) -> cov.Demand:
+    """The demand of test cells, placed at their centres."""
+    centres = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
+    counts = {c: cells[c].to_numpy() for c in (POPULATION, AGE_U15, AGE_65PLUS)}
+    return cov.prepare_demand(centres, counts, tiers, areas)
 
 
 def points(*xy: tuple[float, float]) -> np.ndarray:
@@ -57,7 +56,7 @@ def run(cells, supply, threshold, area=None, curated=frozenset({"03159016"}), un
     codes = np.where(
         cells[AGS].isin(curated), 2, np.where(cells[AGS].isin(list(unverified)), 1, 0)
     )
-    demand = cov.prepare_demand(cells, {"treffpunkt": codes}, {"treffpunkt": area})
+    demand = demand_of(cells, {"treffpunkt": codes}, {"treffpunkt": area})
     return demand, cov.cell_coverage(demand, supply, threshold, "treffpunkt")
 
 
@@ -85,7 +84,7 @@ def test_threshold_below_the_distance_makes_a_gap():
     demand, result = run(cells, fac, 700.0)
     row = agg(cells, demand, result, cells[AGS]).iloc[0]
     assert row["residents"] == 400 and row["beyond"] == 400 and row["beyond_share"] == 1.0
-    assert row[f"{AGE_U18}_beyond"] == 80 and row[f"{AGE_65PLUS}_beyond"] == 100
+    assert row[f"{AGE_U15}_beyond"] == 80 and row[f"{AGE_65PLUS}_beyond"] == 100
     assert row["mean_distance_m"] == pytest.approx(707.107, abs=1e-3)
     assert row["access_per_10k"] == 0.0  # 707 m > 700 m catchment
     assert row["status"] == "ok"
@@ -133,25 +132,35 @@ def test_distance_histogram_counts_residents_per_band():
     assert sum(by_band.values()) == 400
 
 
-def test_quartier_keys_use_stadtteile_where_they_exist():
-    cells = cells_grid(2)
-    stadtteil = gpd.GeoDataFrame(
-        {QUARTIER_ID: ["03159016-01"], AGS: ["03159016"], NAME: ["Weststadt"]},
-        geometry=[box(X0, Y0, X0 + 1000, Y0 + 2000)],
-        crs=ANALYSIS_CRS,
-    )
-    # a place 600 m below the grid: 1.1 km from the centre of c10, 2.1 km from that of c11
-    place = gpd.GeoDataFrame(
-        {NAME: ["Geismar"]}, geometry=[Point(X0 + 1500, Y0 - 600)], crs=ANALYSIS_CRS
-    )
-    keys = cov.quartier_keys(cells, stadtteil, place)
-    assert keys[QUARTIER_ID].tolist() == ["03159016-01", "03159016-01", "c10", "c11"]
-    assert keys["quartier_name"].tolist() == [
-        "Weststadt",
-        "Weststadt",
-        "1-km-Zelle bei Geismar",
-        "1-km-Zelle c11",
-    ]
+def test_a_1km_cell_split_by_the_threshold_counts_partly_in_partly_out():
+    """The artefact of judging a whole 1 km cell by its centre is gone at 100 m."""
+    one = cells_grid(1, pop=1000)
+    facility = points((X0 - 200, Y0 + 500))  # 200 m west of the cell, level with its centre
+    # by its centre (700 m away) the whole cell is within 800 m, or wholly beyond 600 m
+    _, coarse = run(one, facility, 800.0)
+    assert coarse.covered.all()
+    # spread over its 100 m cells (no buildings: evenly over the land part, here all of it)
+    fine, _ = dasymetric.refine(
+        np.array([[0, 0]]), np.array([[1000]]),
+        {k: np.zeros(0) for k in ("x_3035", "y_3035", "footprint_m2",
+                                  "footprint_residential_m2", "footprint_nonresidential_m2")},
+        lambda x, y: np.ones(len(x), dtype=bool),
+    )  # fmt: skip
+    assert len(fine["x_3035"]) == 100 and fine["counts"].sum() == 1000
+    squares = [box(X0 + x, Y0 + y, X0 + x + 100, Y0 + y + 100)
+               for x, y in zip(fine["x_3035"], fine["y_3035"], strict=True)]  # fmt: skip
+    sub = gpd.GeoDataFrame(
+        {AGS: ["03159016"] * 100, POPULATION: fine["counts"][:, 0],
+         AGE_U15: [0] * 100, AGE_65PLUS: [0] * 100},
+        geometry=squares, crs=ANALYSIS_CRS,
+    )  # fmt: skip
+    demand, result = run(sub, facility, 800.0)
+    table = agg(sub, demand, result, sub[AGS]).iloc[0]
+    assert 0 < table["beyond"] < 1000
+    # brute force: the 100 m centres farther than 800 m from the facility, 10 residents each
+    centres = np.column_stack([sub.geometry.centroid.x, sub.geometry.centroid.y])
+    far = np.hypot(*(centres - facility[0]).T) > 800.0
+    assert table["beyond"] == pytest.approx(10 * far.sum())
 
 
 # --- brute force cross-checks ---------------------------------------------------------------
@@ -232,7 +241,7 @@ def test_weighted_median_matches_brute_force(rows, bins):
 def test_aggregate_matches_brute_force(pops, fac, threshold):
     cells = cells_grid(3)
     cells[POPULATION] = np.array(pops, dtype=float)
-    cells[AGE_U18] = cells[POPULATION] / 2
+    cells[AGE_U15] = cells[POPULATION] / 2
     cells[AGE_65PLUS] = cells[POPULATION] / 10
     cells[AGS] = [
         "03159016",
@@ -263,7 +272,7 @@ def test_aggregate_matches_brute_force(pops, fac, threshold):
             continue
         beyond = pop[d > threshold].sum()
         assert table.loc[ags, "beyond"] == pytest.approx(beyond)
-        assert table.loc[ags, f"{AGE_U18}_beyond"] == pytest.approx(beyond / 2)
+        assert table.loc[ags, f"{AGE_U15}_beyond"] == pytest.approx(beyond / 2)
         if pop.sum() > 0:
             assert table.loc[ags, "beyond_share"] == pytest.approx(beyond / pop.sum())
         if fac and pop.sum() > 0:

@@ -93,10 +93,11 @@ def test_quartiere_of_a_city_with_stadtteile(client):
     assert fc["parameters"]["ags"] == "03101000"
 
 
-def test_quartiere_of_goettingen_are_cells_and_add_up(client, app):
+def test_quartiere_of_goettingen_are_its_ortsteile_and_add_up(client, app):
     fc = client.get("/api/coverage/03159016/quartiere?category=treffpunkt").json
     props = [f["properties"] for f in fc["features"]]
-    assert all(p["kind"] == "zelle" for p in props)
+    assert {p["kind"] for p in props} == {"osm_grenzen", "genaehert"}
+    assert {"Weende", "Grone", "Innenstadt", "Groß Ellershausen"} <= {p["name"] for p in props}
     assert sum(p["residents"] for p in props) == pytest.approx(124_548)
     gemeinde = next(
         u
@@ -105,7 +106,7 @@ def test_quartiere_of_goettingen_are_cells_and_add_up(client, app):
     )
     assert sum(p["beyond"] for p in props) == pytest.approx(gemeinde["beyond"], abs=1)
     cells = app.extensions["nk_datasets"].cells
-    assert len(props) == int((cells[AGS] == "03159016").sum())
+    assert len(props) == cells.loc[cells[AGS] == "03159016", "quartier_id"].nunique() == 17
 
 
 def test_top_quartiere(client):

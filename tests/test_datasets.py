@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
-from geo.data import GPKG_NAME, read_layer
+from geo.dasymetric import parent_keys
+from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GPKG_NAME, read_cells, read_layer
 from geo.schema import (
-    AGE_CLASSES,
+    AGE_BANDS,
     AGS,
     ANALYSIS_CRS,
+    CELL_1KM,
     GEMEINDEFREI,
     GRID_ID,
     KREIS,
     KREIS_ARS,
-    LAYER_CELLS,
     LAYER_GEMEINDEN,
+    LAYER_GEMEINDEN_DISPLAY,
     LAYER_QUARTIERE,
     POPULATION,
     QUARTIER_ID,
+    QUARTIER_KIND,
+    X_3035,
+    Y_3035,
 )
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT / "datasets"
+RAW = ROOT.parent / "shared" / "data"
 GPKG = DATASETS / GPKG_NAME
 NI_RESIDENTS_2022 = 7_943_265  # Zensus 2022, Niedersachsen
 
@@ -35,18 +44,26 @@ def gemeinden():
 
 
 @pytest.fixture(scope="module")
-def cells():
-    return read_layer(GPKG, LAYER_CELLS)
-
-
-@pytest.fixture(scope="module")
 def quartiere():
     return read_layer(GPKG, LAYER_QUARTIERE)
 
 
+@pytest.fixture(scope="module")
+def cells():
+    """The 1 km cells (Zensus 2022, scaled)."""
+    return pd.read_csv(DATASETS / CELLS_1KM_NAME, dtype={AGS: str, GRID_ID: str})
+
+
+@pytest.fixture(scope="module")
+def fine(quartiere):
+    """The 100 m demand cells, with the ags of their Quartier."""
+    frame = read_cells(DATASETS / CELLS_100M_NAME, quartiere)
+    return frame.assign(**{AGS: frame[QUARTIER_ID].str[:8]})
+
+
 def test_datasets_folder_stays_compact():
     total = sum(p.stat().st_size for p in DATASETS.rglob("*") if p.is_file())
-    assert total < 15e6, f"datasets/ is {total / 1e6:.1f} MB"
+    assert total < 25e6, f"datasets/ is {total / 1e6:.1f} MB"
 
 
 def test_gemeinden_counts_and_totals(gemeinden):
@@ -89,38 +106,116 @@ def test_gemeinden_geometry_is_a_valid_coverage(gemeinden):
 
 
 def test_cells_sum_to_gemeinde_population(gemeinden, cells):
-    assert len(cells) == 29_701
+    assert len(cells) == 29_886  # centre on the land (29,832) or in the state outline (coast)
     assert int(cells[POPULATION].sum()) == NI_RESIDENTS_2022
     per_ags = cells.groupby(AGS)[POPULATION].sum()
     expected = gemeinden.set_index(AGS)[POPULATION]
     inhabited = expected[expected > 0]
     assert (per_ags.reindex(inhabited.index) == inhabited).all()
     assert set(per_ags.index) <= set(inhabited.index)
-    ages = cells[list(AGE_CLASSES)].sum(axis=1)
-    assert np.allclose(ages, cells[POPULATION], atol=0.05)
-    assert cells[GRID_ID].str.fullmatch(r"1kmN\d{4}E\d{4}").all()
-    assert cells.geometry.area.between(0.99e6, 1.01e6).all()  # 1 km² squares, reprojected
+    assert (cells[list(AGE_BANDS)].sum(axis=1) == cells[POPULATION]).all()
+    assert cells[GRID_ID].str.fullmatch(r"CRS3035RES1000mN\d{7}E\d{7}").all()
+    assert (cells[X_3035] % 1000 == 0).all() and (cells[Y_3035] % 1000 == 0).all()
 
 
-def test_cell_centres_lie_in_their_gemeinde_or_next_to_it(gemeinden, cells):
-    geom_by_ags = gemeinden.set_index(AGS).geometry
-    centres = cells.geometry.centroid
-    own = geom_by_ags.reindex(cells[AGS]).to_numpy()
-    inside = shapely.intersects(own, centres.to_numpy())
-    # Cells moved out of gemeindefreie Gebiete or off the coast are the only exceptions.
-    assert inside.mean() > 0.97
-    near = shapely.distance(own, centres.to_numpy()) < 2500  # a few Harz forest cells: 1.7 km
-    assert near.all()
+def test_100m_cells_sum_exactly_to_their_1km_cell(cells, fine):
+    per_cell = fine.groupby(CELL_1KM)[[POPULATION, *AGE_BANDS]].sum()
+    expected = cells.loc[per_cell.index, [POPULATION, *AGE_BANDS]]
+    assert (per_cell.to_numpy() == expected.to_numpy()).all()
+    populated = cells.index[cells[POPULATION] > 0]
+    assert set(per_cell.index) == set(populated)  # every populated 1 km cell is spread
+    assert (fine[list(AGE_BANDS)].sum(axis=1) == fine[POPULATION]).all()
+    assert (fine[POPULATION] > 0).all()
+    # each 100 m cell lies in its 1 km cell and the Gemeinde totals stay those of Zensus 2022
+    parent = cells.loc[fine[CELL_1KM]]
+    assert (parent_keys(fine[X_3035], fine[Y_3035]) == parent_keys(
+        parent[X_3035], parent[Y_3035])).all()  # fmt: skip
+    assert (fine[X_3035] % 100 == 0).all() and (fine[Y_3035] % 100 == 0).all()
+    assert (fine[AGS].to_numpy() == parent[AGS].to_numpy()).all()
+    assert int(fine[POPULATION].sum()) == NI_RESIDENTS_2022
 
 
-def test_quartiere(quartiere, gemeinden):
-    assert len(quartiere) == 20 + 31
+def test_100m_weights_follow_the_rule(cells, fine):
+    """A 100 m cell without buildings gets residents only when its whole 1 km cell has none;
+    where a 1 km cell has residential buildings, only cells with them get residents."""
+    path = RAW / "osm_niedersachsen_2021" / "buildings_100m.csv.gz"
+    if not path.is_file():
+        pytest.fail(f"raw data not found at {path}: the weighting test needs ../shared/data")
+    buildings = pd.read_csv(path, usecols=[X_3035, Y_3035, "footprint_m2",
+                                           "footprint_residential_m2"])  # fmt: skip
+    b_key = parent_keys(buildings[X_3035], buildings[Y_3035]) * 100_000 + (
+        buildings[X_3035] % 1000 // 100 * 10 + buildings[Y_3035] % 1000 // 100)
+    f_key = parent_keys(fine[X_3035], fine[Y_3035]) * 100_000 + (
+        fine[X_3035] % 1000 // 100 * 10 + fine[Y_3035] % 1000 // 100)  # fmt: skip
+    built = pd.Series(buildings["footprint_m2"].to_numpy(), index=b_key)
+    residential = pd.Series(buildings["footprint_residential_m2"].to_numpy(), index=b_key)
+    fine_fp = built.reindex(f_key).fillna(0).to_numpy()
+    fine_res = residential.reindex(f_key).fillna(0).to_numpy()
+    parent_any = pd.Series(built.to_numpy() > 0).groupby(
+        parent_keys(buildings[X_3035], buildings[Y_3035])).any()  # fmt: skip
+    parent_res = pd.Series(residential.to_numpy() > 0).groupby(
+        parent_keys(buildings[X_3035], buildings[Y_3035])).any()  # fmt: skip
+    f_parent = parent_keys(fine[X_3035], fine[Y_3035])
+    no_buildings = fine_fp <= 0
+    assert not parent_any.reindex(f_parent[no_buildings]).fillna(False).to_numpy(dtype=bool).any()
+    in_res_parent = parent_res.reindex(f_parent).fillna(False).to_numpy(dtype=bool)
+    assert (fine_res[in_res_parent] > 0).mean() > 0.999  # but for cells beyond the state edge
+    assert no_buildings.sum() > 0  # uniform spreading happens (1 km cells without buildings)
+
+
+def test_quartiere_partition_the_cells_of_each_gemeinde(quartiere, gemeinden, fine):
     assert quartiere[QUARTIER_ID].is_unique
-    counts = quartiere[AGS].value_counts().to_dict()
-    assert counts == {"03101000": 20, "03403000": 31}
-    assert set(quartiere[AGS]) <= set(gemeinden[AGS])
-    assert quartiere["source"].notna().all()
-    assert "Stöckheim-Leiferde" in set(quartiere["name"])
+    assert quartiere[QUARTIER_ID].str.fullmatch(r"03\d{6}-\d{3}").all()
+    assert (quartiere[QUARTIER_ID].str[:8] == quartiere[AGS]).all()
+    assert set(quartiere[QUARTIER_KIND]) <= {"stadtteil", "osm_grenzen", "genaehert", "gemeinde"}
+    assert quartiere[["name", "source"]].notna().all(axis=None)
+    assert (quartiere["name"].str.strip() != "").all()
+    assert not quartiere.duplicated([AGS, "name"]).any()
+    inhabited = set(gemeinden.loc[~gemeinden[GEMEINDEFREI], AGS])
+    assert set(quartiere[AGS]) == inhabited  # every inhabited Gemeinde has Quartiere
+    # every 100 m cell has exactly one Quartier (one column), and it is one of its Gemeinde
+    q_ags = quartiere.set_index(QUARTIER_ID)[AGS]
+    assert (q_ags.reindex(fine[QUARTIER_ID]).to_numpy() == fine[AGS].to_numpy()).all()
+    kinds = quartiere[QUARTIER_KIND].value_counts()
+    assert kinds["stadtteil"] == 20 + 31  # Braunschweig and Oldenburg from their files
+    assert kinds["osm_grenzen"] > 500 and kinds["genaehert"] > 5000
+
+
+def _folded(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("ß", "ss"))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in letters if c.isalnum())
+
+
+# Official district names, written by hand from the cities' own lists (Göttingen: 18
+# Ortsteile; Hannover: 51 Stadtteile in 13 Stadtbezirken; Osnabrück: 23 Stadtteile)
+OFFICIAL_DISTRICTS = {
+    "03159016": """Innenstadt Oststadt Südstadt Weststadt Nordstadt Grone Geismar Weende
+        Nikolausberg Herberhausen Roringen Deppoldshausen Elliehausen Esebeck Holtensen
+        Groß_Ellershausen Hetjershausen Knutbühren""",
+    "03241001": """Mitte Calenberger_Neustadt Oststadt Zoo Vahrenwald List Bothfeld Lahe
+        Isernhagen-Süd Sahlkamp Vahrenheide Groß-Buchholz Kleefeld Heideviertel Misburg-Nord
+        Misburg-Süd Anderten Kirchrode Bemerode Wülferode Südstadt Bult Döhren Seelhorst
+        Waldhausen Waldheim Wülfel Mittelfeld Ricklingen Oberricklingen Mühlenberg Wettbergen
+        Bornum Linden-Nord Linden-Mitte Linden-Süd Limmer Ahlem Badenstedt Davenstedt
+        Herrenhausen Burg Leinhausen Ledeburg Stöcken Marienwerder Nordhafen Nordstadt
+        Hainholz Vinnhorst Brink-Hafen""",
+    "03404000": """Innenstadt Weststadt Westerberg Eversburg Hafen Sonnenhügel Haste
+        Dodesheide Gartlage Schinkel Widukindland Schinkel-Ost Fledder Schölerberg Kalkhügel
+        Wüste Sutthausen Hellern Atter Pye Darum-Gretesch-Lüstringen Voxtrup Nahne""",
+}
+
+
+@pytest.mark.parametrize(("ags", "size"), [("03159016", 18), ("03241001", 51), ("03404000", 23)])
+def test_quartiere_match_the_official_districts_by_name(quartiere, ags, size):
+    official = [n.replace("_", " ") for n in OFFICIAL_DISTRICTS[ags].split()]
+    assert len(official) == size
+    ours = quartiere[quartiere[AGS] == ags]
+    assert (ours[QUARTIER_KIND].isin(["osm_grenzen", "genaehert"])).all()
+    names = {_folded(n) for n in ours["name"]}
+    matched = [n for n in official if _folded(n) in names]
+    assert len(matched) >= 0.8 * size, sorted(set(official) - set(matched))
+    assert len(ours) <= size + 2  # no flood of extra fragments
 
 
 def test_readme_documents_every_source_and_the_build():
@@ -129,12 +224,16 @@ def test_readme_documents_every_source_and_the_build():
         "© GeoBasis-DE / BKG",
         "dl-de/by-2-0",
         "Zensus 2022",
-        "Zensus 2011",
+        "buildings_100m",
+        "admin_boundaries",
+        "Ortsteil, genähert",
         "OpenStreetMap",
         "ODbL",
         "scripts/build_datasets.py",
         LAYER_GEMEINDEN,
-        LAYER_CELLS,
+        LAYER_GEMEINDEN_DISPLAY,
         LAYER_QUARTIERE,
+        CELLS_1KM_NAME,
+        CELLS_100M_NAME,
     ]:
         assert needle in readme, f"datasets/README.md does not mention {needle!r}"

@@ -63,7 +63,12 @@ def test_search_ranks_exact_gemeinde_first(app):
     for q in ["gottingen", "Goettingen", "Göttingen", "göttingen"]:
         assert search_places(index, q)[0]["name"] == "Göttingen"
     weende = search_places(index, "weende")
-    assert weende[0]["name"] == "Weende" and weende[0]["kind"] == "ort"
-    assert search_places(index, "stöckheim")[0]["detail"] == "Braunschweig"
+    # Weende is an Ortsteil drawn from the OSM district boundaries: a district ("quartier")
+    assert weende[0]["name"] == "Weende" and weende[0]["kind"] == "quartier"
+    assert search_places(index, "stöckheim-leiferde")[0]["detail"] == "Braunschweig"
+    # the village Stöckheim (Northeim, an approximated Ortsteil) matches exactly: it comes first
+    stoeckheim = search_places(index, "stöckheim")
+    assert [(p["name"], p["detail"]) for p in stoeckheim[:2]] == [
+        ("Stöckheim", "Northeim"), ("Stöckheim-Leiferde", "Braunschweig")]
     assert search_places(index, "<script>") == []
     assert search_places(index, "") == []

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.data import GPKG_NAME, read_layer
-from geo.schema import LAYER_CELLS, LAYER_GEMEINDEN, LAYER_ORTE, LAYER_QUARTIERE
+from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GPKG_NAME, read_layer
+from geo.schema import LAYER_GEMEINDEN, LAYER_GEMEINDEN_DISPLAY, LAYER_ORTE, LAYER_QUARTIERE
 from scripts.build_datasets import main as build_main
 from scripts.build_facilities import main as build_facilities_main
 from tests.conftest import copy_datasets
@@ -22,7 +22,7 @@ def test_rebuild_gives_the_committed_content(tmp_path):
         pytest.fail(f"raw data not found at {RAW}: the build test needs ../shared/data")
     out = tmp_path / GPKG_NAME
     assert build_main(["--raw", str(RAW), "--out", str(out)]) == 0
-    for layer in (LAYER_GEMEINDEN, LAYER_CELLS, LAYER_QUARTIERE, LAYER_ORTE):
+    for layer in (LAYER_GEMEINDEN, LAYER_GEMEINDEN_DISPLAY, LAYER_QUARTIERE, LAYER_ORTE):
         fresh = read_layer(out, layer)
         committed = read_layer(ROOT / "datasets" / GPKG_NAME, layer)
         pd.testing.assert_frame_equal(
@@ -31,6 +31,11 @@ def test_rebuild_gives_the_committed_content(tmp_path):
         # the same shapes, whatever vertex order another GEOS version produces
         apart_m = fresh.geometry.hausdorff_distance(committed.geometry)
         assert (apart_m < 0.01).all(), f"{layer}: {int((apart_m >= 0.01).sum())} shapes differ"
+    # the population grids and the Quartier decisions, byte for byte (gzip without a timestamp)
+    for name in (CELLS_1KM_NAME, CELLS_100M_NAME, "curation/quartiere_decisions.csv",
+                 "harmonisation_report.csv"):  # fmt: skip
+        fresh = (tmp_path / name).read_bytes()
+        assert fresh == (ROOT / "datasets" / name).read_bytes(), f"{name} differs from a rebuild"
 
 
 def test_build_reports_missing_raw_files(tmp_path, capsys):
