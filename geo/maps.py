@@ -46,10 +46,12 @@ NO_DATA_COLOUR = "#cccccc"
 
 NI_BOUNDS = [[51.29, 6.65], [53.90, 11.60]]  # south-west and north-east corner of the state
 
-# Required attribution: BKG asks for a link to bkg.bund.de; dl-de/by-2-0 for both sources.
+# Required attribution: BKG asks for a link to bkg.bund.de; dl-de/by-2-0 for BKG and Zensus;
+# Eurostat asks to name the Census 2021 grid. OSM (buildings, districts) is credited by the pages.
 ATTRIBUTION_PARTS: tuple[tuple[str, str | None], ...] = (
     ("© GeoBasis-DE / BKG 2016, 2022 (Daten verändert)", "https://www.bkg.bund.de"),
-    ("Zensus 2022, Zensus 2011: © Statistische Ämter des Bundes und der Länder", None),
+    ("Zensus 2022: © Statistische Ämter des Bundes und der Länder", None),
+    ("1-km-Raster: © European Union, Eurostat, Census 2021", None),
     ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0"),
 )
 

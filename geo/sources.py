@@ -15,10 +15,24 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence": "dl-de/by-2-0",
     },
     "grid": {
-        "data": "1-km-Bevölkerungsraster mit Altersklassen",
-        "source": "Zensus 2011, © Statistisches Bundesamt, Wiesbaden (auf 2022 skaliert)",
-        "vintage": "2011-05-09",
-        "licence": "Vervielfältigung mit Quellenangabe gestattet",
+        "data": "1-km-Bevölkerungsraster mit Altersgruppen (unter 15, 15-64, 65 und älter)",
+        "source": "Zensus 2022, Statistische Ämter des Bundes und der Länder; © European "
+        "Union, Eurostat, Census 2021 population grid (auf die Gemeindesummen skaliert)",
+        "vintage": "2022-05-15",
+        "licence": "dl-de/by-2-0; Eurostat: Weiterverwendung mit Quellenangabe",
+    },
+    "buildings": {
+        "data": "Gebäudegrundflächen je 100-m-Zelle (Verteilung der Einwohner auf 100 m)",
+        "source": "© OpenStreetMap-Mitwirkende (OpenMapTiles-Schema)",
+        "vintage": "OSM 2021-08",
+        "licence": "ODbL-1.0",
+    },
+    "quartiere": {
+        "data": "Quartiere: Stadtbezirke Braunschweig, Stadtteile Oldenburg, Stadt- und "
+        "Ortsteile aus OSM-Verwaltungsgrenzen (Ebene 9/10) und Ortsnamen",
+        "source": "© OpenStreetMap-Mitwirkende",
+        "vintage": "OSM 2016-2023 (Dateien), OSM 2021-08 (Grenzen, Ortsnamen)",
+        "licence": "ODbL-1.0",
     },
     "boundaries": {
         "data": "Gemeindegrenzen",

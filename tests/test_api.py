@@ -195,7 +195,8 @@ def test_facilities_bad_parameters(client, query, parameter):
         ("/api/gemeinden", "GeoBasis-DE / BKG"),
         ("/api/facilities", "OpenStreetMap"),
         ("/api/orte", "OpenStreetMap"),
-        ("/api/coverage?category=beratung", "Zensus 2011"),
+        ("/api/coverage?category=beratung", "Census 2021 population grid"),
+        ("/api/coverage/03159016/quartiere?category=treffpunkt", "OpenStreetMap"),
     ],
 )
 def test_exports_carry_their_sources(client, url, needle):

@@ -34,7 +34,7 @@ def test_coverage_per_gemeinde(client):
     assert sum(b["residents"] for b in body["histogram"]) == body["summary"]["residents_with_data"]
     assert body["summary"]["tier"] == "osm_ungeprueft"  # only as checked as its weakest part
     assert "possible gap" in body["tiers"]
-    assert {s["vintage"] for s in body["sources"]} >= {"2022-05-15", "2011-05-09"}
+    assert {s["vintage"] for s in body["sources"]} >= {"2022-05-15", "OSM 2021-08"}
 
 
 def test_counselling_outside_the_pilot_has_no_data_tier(client):

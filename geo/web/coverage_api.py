@@ -36,7 +36,7 @@ __all__ = ["SOURCES", "bp"]
 bp = Blueprint("coverage_api", __name__, url_prefix="/api/coverage")
 
 AGS_PATTERN = re.compile(r"\d{8}")
-SOURCES = sources_for("population", "grid", "boundaries", "facilities")
+SOURCES = sources_for("population", "grid", "buildings", "boundaries", "quartiere", "facilities")
 UNIT_COLUMNS = [
     "key", "name", "kreis", "status", "tier", "unverified_residents", "residents",
     "residents_with_data", "beyond", "beyond_share", "u15", "u15_beyond", "u15_beyond_share",

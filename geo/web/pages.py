@@ -26,8 +26,8 @@ OFFER_LANGUAGES = [
     ("ku", "Kurdî"), ("fr", "Français"), ("es", "Español"), ("ro", "Română"),
 ]  # fmt: skip
 FACILITY_ATTRIBUTION = (
-    ' | Einrichtungen: © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-    "-Mitwirkende (ODbL)"
+    ' | Einrichtungen, Gebäude, Quartiere: © <a href="https://www.openstreetmap.org/copyright">'
+    "OpenStreetMap</a>-Mitwirkende (ODbL)"
 )
 
 

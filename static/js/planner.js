@@ -13,6 +13,11 @@
   const POSSIBLE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
   const TIER_TEXT = { geprueft: "geprüft", osm_ungeprueft: "ungeprüft (OSM 2021)", keine_daten: "keine Daten" };
   const NO_DATA = "url(#nk-hatch)";
+  // How each Quartier was drawn (geo/quartiere.py KINDS); "genähert" is said wherever it shows
+  const KIND_TEXT = { stadtteil: "Stadtteil (Bezirksdatei)", osm_grenzen: "Stadt-/Ortsteil (OSM-Grenzen)",
+                      genaehert: "Ortsteil, genähert", gemeinde: "ganze Gemeinde" };
+  const QUARTIER_NOTE = "Quartiere: Stadt- und Ortsteile aus Bezirksdateien und OSM-Grenzen; " +
+    "„genähert“ = Gebiet um den nächsten benannten Ort. * = unsicher (Rand des Datengebiets).";
   const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 0 });
   const pct = new Intl.NumberFormat("de-DE", { style: "percent", maximumFractionDigits: 0 });
 
@@ -173,6 +178,13 @@
       tr.dataset.quartier = p.quartier_id;
       const label = p.gemeinde ? p.name + " (" + p.gemeinde + ")" : p.name;
       const cell = make("td", label + (p.uncertain_residents > 0 ? " *" : ""));
+      if (p.kind === "genaehert") {
+        const approx = make("span", "genähert");
+        approx.className = "kind-badge";
+        approx.title = KIND_TEXT.genaehert;
+        cell.appendChild(document.createTextNode(" ")); cell.appendChild(approx);
+      }
+      tr.dataset.kind = p.kind || "";
       if (p.tier && p.tier !== "geprueft") {
         const badge = make("span", p.tier === "osm_ungeprueft" ? "ungeprüft" : "keine Daten");
         badge.className = "tier-badge";
@@ -256,7 +268,7 @@
     return getJSON(ds.topUrl + query({ limit: "25" })).then((fc) => {
       renderTable(fc.features, "Am schlechtesten erreichbare Quartiere",
         "Alle Gemeinden mit Daten; „ungeprüft“ = Treffpunkte aus OpenStreetMap (2021), eine Lücke dort ist eine mögliche Lücke. " +
-        "Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).");
+        QUARTIER_NOTE);
     });
   }
 
@@ -278,6 +290,7 @@
           const p = f.properties;
           const box = make("div");
           box.appendChild(make("strong", p.name));
+          box.appendChild(make("div", KIND_TEXT[p.kind] || ""));
           box.appendChild(make("div", p.status === "keine_daten" ? "keine Daten" :
             fmt.format(p.beyond) + " von " + fmt.format(p.residents) + " Einw. außerhalb" +
             (p.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
@@ -291,7 +304,7 @@
         onEachFeature: (f, layer) => layer.bindTooltip(() => make("span", f.properties.name + " (" + f.properties.type_label_de + ")")),
       }).addTo(map);
       const name = (unit.name || ags);
-      const cells = "Quartier = Stadtteil, sonst 1-km-Rasterzelle. * = unsicher (Rand des Datengebiets).";
+      const cells = QUARTIER_NOTE;
       const note = unit.status === "keine_daten"
         ? "Für diese Gemeinde liegen zu dieser Auswahl keine Daten vor: keine Daten, nicht unterversorgt."
         : unit.tier === "osm_ungeprueft"
