@@ -31,7 +31,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.schema import AGE_65PLUS, AGE_U15
-from geo.tiers import NO_DATA, TIER_CODES, UNVERIFIED, unit_tier
+from geo.tiers import NO_DATA, TIER_CODES, TIERS, UNVERIFIED
 
 __all__ = [
     "DEFAULT_THRESHOLD_M",
@@ -41,6 +41,7 @@ __all__ = [
     "CellCoverage",
     "Demand",
     "Grouping",
+    "UnitSums",
     "aggregate",
     "cell_coverage",
     "distance_histogram",
@@ -311,20 +312,22 @@ def cell_coverage(
     Returns
     -------
     CellCoverage
-        Cells without data have ``covered`` False and count neither as covered nor as a gap
-        in aggregates.
+        Cells without data have ``covered`` False, distance ``inf`` (it is not measured), and
+        count neither as covered nor as a gap in aggregates.
     """
     if not np.isfinite(threshold_m) or threshold_m <= 0:
         raise ValueError(f"threshold_m must be a positive number of metres, not {threshold_m}")
     supply_xy = np.asarray(supply_xy, dtype=float).reshape(-1, 2)
-    distance, _ = nearest_distance(demand.xy, supply_xy)
+    has_data = demand.has_data(category)
+    # distances count only where there are data: no need to measure them elsewhere
+    distance = np.full(len(demand.xy), np.inf)
+    distance[has_data], _ = nearest_distance(demand.xy[has_data], supply_xy)
     access = np.zeros(len(demand.xy))
     if len(supply_xy):
         pairs = cKDTree(supply_xy).sparse_distance_matrix(
             demand.tree, threshold_m, output_type="ndarray"
         )
         access = _fca_from_pairs(pairs["i"], pairs["j"], demand.population, len(supply_xy))
-    has_data = demand.has_data(category)
     return CellCoverage(
         distance_m=distance,
         covered=has_data & (distance <= threshold_m),
@@ -341,6 +344,8 @@ class Grouping:
 
     codes: np.ndarray  # unit index of each cell
     keys: np.ndarray  # unit key of each index
+    # for a grouping made by `coarsen`: the unit index of each unit of the finer grouping
+    parent_of_finer: np.ndarray | None = None
 
     @classmethod
     def of(cls, keys: pd.Series | np.ndarray) -> Grouping:
@@ -351,14 +356,69 @@ class Grouping:
         """The grouping by ``parent(key)`` (a Quartier's Gemeinde, a Gemeinde's Kreis), computed
         on the unique keys only."""
         codes, uniques = pd.factorize(np.array([parent(k) for k in self.keys], dtype=object))
-        return Grouping(codes=codes[self.codes], keys=np.asarray(uniques))
+        return Grouping(codes=codes[self.codes], keys=np.asarray(uniques), parent_of_finer=codes)
 
     def cell_keys(self) -> np.ndarray:
         """The key of each cell."""
         return self.keys[self.codes]
 
 
-def aggregate(demand: Demand, coverage: CellCoverage, grouping: Grouping) -> pd.DataFrame:
+NO_TIER = len(TIERS)  # "weakest tier" of a unit without data cells, before it becomes NO_DATA
+
+
+@dataclass(frozen=True)
+class UnitSums:
+    """The additive per-unit sums of one selection's cell results.
+
+    Sums of nested units add up, so the figures of Gemeinden and Kreise come from the
+    Quartier sums (`coarsen`) instead of another pass over the 430,000 cells.
+    """
+
+    sums: dict[str, np.ndarray]
+    weakest: np.ndarray  # lowest tier code among each unit's data cells (NO_TIER: none)
+
+    @classmethod
+    def of(cls, demand: Demand, coverage: CellCoverage, codes: np.ndarray, n: int) -> UnitSums:
+        data = coverage.has_data
+        every = {"residents": demand.population, "cells": np.ones(len(data)),
+                 AGE_U15: demand.u15, AGE_65PLUS: demand.a65plus}  # fmt: skip
+        sums = {k: np.bincount(codes, weights=w, minlength=n) for k, w in every.items()}
+        # the rest is zero outside the cells with data: add up those cells only
+        idx = np.flatnonzero(data)
+        at = codes[idx]
+        pop = demand.population[idx]
+        gap = ~coverage.covered[idx]
+        distance = coverage.distance_m[idx]
+        finite = np.isfinite(distance)
+        weights = {
+            "residents_with_data": pop,
+            "beyond": pop * gap,
+            "finite_residents": pop * finite,
+            "distance_sum": pop * np.where(finite, distance, 0.0),
+            "access_sum": pop * coverage.access_per_10k[idx],
+            "uncertain_residents": pop * coverage.uncertain[idx],
+            "unverified_residents": pop * (coverage.tier[idx] == TIER_CODES[UNVERIFIED]),
+            "data_cells": np.ones(len(idx)),
+        }
+        for name, values in ((AGE_U15, demand.u15), (AGE_65PLUS, demand.a65plus)):
+            weights[f"{name}_with_data"] = values[idx]
+            weights[f"{name}_beyond"] = values[idx] * gap
+        sums.update({k: np.bincount(at, weights=w, minlength=n) for k, w in weights.items()})
+        weakest = np.full(n, NO_TIER, dtype=np.int64)
+        np.minimum.at(weakest, at, np.asarray(coverage.tier[idx], dtype=np.int64))
+        return cls(sums=sums, weakest=weakest)
+
+    def coarsen(self, parent: np.ndarray, n: int) -> UnitSums:
+        """The sums of the parent units (``parent``: parent index of each unit)."""
+        sums = {k: np.bincount(parent, weights=v, minlength=n) for k, v in self.sums.items()}
+        weakest = np.full(n, NO_TIER, dtype=np.int64)
+        np.minimum.at(weakest, parent, self.weakest)
+        return UnitSums(sums=sums, weakest=weakest)
+
+
+def aggregate(
+    demand: Demand, coverage: CellCoverage, grouping: Grouping, sums: UnitSums | None = None
+) -> pd.DataFrame:
     """Sum the per-cell results per unit (Quartier, Gemeinde or Kreis).
 
     Returns one row per key with: ``residents``, ``residents_with_data``, ``beyond``
@@ -366,43 +426,38 @@ def aggregate(demand: Demand, coverage: CellCoverage, grouping: Grouping) -> pd.
     ``u15`` and ``a65plus``, ``mean_distance_m`` and ``median_distance_m``
     (population-weighted, data cells), ``access_per_10k`` (population-weighted mean 2SFCA),
     ``uncertain_residents``, ``status`` (ok, teilweise, keine_daten: how many cells have
-    data), ``tier`` (the weakest data tier among the cells with data, `geo.tiers.unit_tier`)
+    data), ``tier`` (the weakest data tier among the cells with data: a Kreis with one checked
+    Gemeinde and the rest from OSM is ``osm_ungeprueft``)
     and ``unverified_residents`` (residents whose figures rest on unchecked OSM data).
+    ``sums`` may bring the unit sums already added up from finer units (`UnitSums.coarsen`).
     """
     codes, n = grouping.codes, len(grouping.keys)
-
-    def total(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=weights, minlength=n)
-
-    pop = demand.population
-    data = coverage.has_data
-    gap = data & ~coverage.covered
-    dist = coverage.distance_m
-    finite = data & np.isfinite(dist)
-    with_data = total(pop * data)
-    finite_pop = total(pop * finite)
+    sums = UnitSums.of(demand, coverage, codes, n) if sums is None else sums
+    total = sums.sums
     out = {
         "key": grouping.keys,
-        "residents": total(pop),
-        "residents_with_data": with_data,
-        "beyond": total(pop * gap),
+        "residents": total["residents"],
+        "residents_with_data": total["residents_with_data"],
+        "beyond": total["beyond"],
     }
-    for name, values in ((AGE_U15, demand.u15), (AGE_65PLUS, demand.a65plus)):
-        out[name] = total(values)
-        out[f"{name}_beyond"] = total(values * gap)
-        out[f"{name}_beyond_share"] = _share(out[f"{name}_beyond"], total(values * data))
-    out["beyond_share"] = _share(out["beyond"], with_data)
-    out["mean_distance_m"] = _share(total(pop * np.where(finite, dist, 0.0)), finite_pop)
-    out["median_distance_m"] = weighted_median(dist, pop * finite, codes, n)
-    out["access_per_10k"] = _share(total(pop * coverage.access_per_10k * data), with_data)
-    out["uncertain_residents"] = total(pop * coverage.uncertain)
-    data_cells = total(data.astype(float))
-    all_cells = np.bincount(codes, minlength=n)
+    for name in (AGE_U15, AGE_65PLUS):
+        out[name] = total[name]
+        out[f"{name}_beyond"] = total[f"{name}_beyond"]
+        out[f"{name}_beyond_share"] = _share(total[f"{name}_beyond"], total[f"{name}_with_data"])
+    out["beyond_share"] = _share(total["beyond"], total["residents_with_data"])
+    out["mean_distance_m"] = _share(total["distance_sum"], total["finite_residents"])
+    finite_weight = demand.population * (coverage.has_data & np.isfinite(coverage.distance_m))
+    out["median_distance_m"] = weighted_median(coverage.distance_m, finite_weight, codes, n)
+    out["access_per_10k"] = _share(total["access_sum"], total["residents_with_data"])
+    out["uncertain_residents"] = total["uncertain_residents"]
     out["status"] = np.select(
-        [data_cells == 0, data_cells < all_cells], [STATUS_NO_DATA, STATUS_PARTIAL], STATUS_OK
+        [total["data_cells"] == 0, total["data_cells"] < total["cells"]],
+        [STATUS_NO_DATA, STATUS_PARTIAL],
+        STATUS_OK,
     )
-    out["tier"] = unit_tier(coverage.tier, codes, n)
-    out["unverified_residents"] = total(pop * (coverage.tier == TIER_CODES[UNVERIFIED]))
+    weakest = np.where(sums.weakest == NO_TIER, TIER_CODES[NO_DATA], sums.weakest)
+    out["tier"] = np.asarray(TIERS, dtype=object)[weakest]
+    out["unverified_residents"] = total["unverified_residents"]
     frame = pd.DataFrame(out)
     no_data = frame["status"] == STATUS_NO_DATA
     for col in ("beyond", f"{AGE_U15}_beyond", f"{AGE_65PLUS}_beyond"):

@@ -116,6 +116,7 @@ class Datasets:
     tiers: pd.DataFrame
     demand: Demand  # the cells prepared for coverage analysis
     groupings: dict[str, Grouping]  # cells grouped by "quartier", "gemeinde", "kreis"
+    nesting: dict[str, np.ndarray]  # per level: its unit index of each Quartier
     quartier_info: pd.DataFrame  # name, kind, ags of each Quartier, in groupings order
 
     def ags_with_data(self, category: str) -> frozenset[str]:
@@ -331,4 +332,8 @@ def load_datasets(data_dir: Path) -> Datasets:
         demand=prepare_demand(cell_centres(cells), counts, cell_tiers, areas),
         quartier_info=quartier_info,
         groupings={"quartier": by_quartier, "gemeinde": by_gemeinde, "kreis": by_kreis},
+        nesting={
+            "gemeinde": by_gemeinde.parent_of_finer,
+            "kreis": by_kreis.parent_of_finer[by_gemeinde.parent_of_finer],
+        },
     )

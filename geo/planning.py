@@ -7,8 +7,10 @@ facilities, run the per-cell analysis once, and shape tables per Gemeinde, Kreis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -17,6 +19,7 @@ from geo.coverage import (
     DETOUR_FACTOR,
     WALK_M_PER_MIN,
     CellCoverage,
+    UnitSums,
     aggregate,
     cell_coverage,
     distance_histogram,
@@ -103,6 +106,21 @@ class Analysis:
     data: Datasets
     coverage: CellCoverage
 
+    @cached_property
+    def quartier_sums(self) -> UnitSums:
+        """The additive figures per Quartier; Gemeinden and Kreise add these up."""
+        by_quartier = self.data.groupings["quartier"]
+        return UnitSums.of(
+            self.data.demand, self.coverage, by_quartier.codes, len(by_quartier.keys)
+        )
+
+    def sums(self, level: str) -> UnitSums:
+        """The additive figures per unit of ``level`` (quartier, gemeinde, kreis)."""
+        if level == "quartier":
+            return self.quartier_sums
+        grouping = self.data.groupings[level]
+        return self.quartier_sums.coarsen(self.data.nesting[level], len(grouping.keys))
+
 
 def analyse(data: Datasets, selection: Selection) -> Analysis:
     """Run the per-cell analysis for ``selection``."""
@@ -114,7 +132,9 @@ def analyse(data: Datasets, selection: Selection) -> Analysis:
 def quartier_figures(analysis: Analysis) -> pd.DataFrame:
     """Figures for every Quartier of the state, keyed by id (kinds: `geo.quartiere.KINDS`)."""
     data = analysis.data
-    table = aggregate(data.demand, analysis.coverage, data.groupings["quartier"])
+    table = aggregate(
+        data.demand, analysis.coverage, data.groupings["quartier"], analysis.sums("quartier")
+    )
     table = table.rename(columns={"key": QUARTIER_ID})
     table["name"] = data.quartier_info["name"].to_numpy()
     table["kind"] = data.quartier_info["kind"].to_numpy()
@@ -132,7 +152,9 @@ def unit_table(analysis: Analysis, level: str) -> pd.DataFrame:
         names = names.assign(**{NAME: names[KREIS]})
     else:
         raise ParameterError("level", f"level must be one of {', '.join(LEVELS)}")
-    table = aggregate(data.demand, analysis.coverage, data.groupings[level]).set_index("key")
+    grouping = data.groupings[level]
+    table = aggregate(data.demand, analysis.coverage, grouping, analysis.sums(level))
+    table = table.set_index("key")
     table = names.join(table, how="left")
     # units without population cells (gemeindefreie Gebiete) have no residents
     table["residents"] = table["residents"].fillna(0)
@@ -184,7 +206,8 @@ def selection_histogram(analysis: Analysis, ags: str | None = None) -> list[dict
     data = analysis.data
     if ags is None:
         return distance_histogram(data.demand.population, analysis.coverage)
-    mask = (data.cells[AGS] == ags).to_numpy()
+    by_gemeinde = data.groupings["gemeinde"]
+    mask = np.isin(by_gemeinde.codes, np.flatnonzero(by_gemeinde.keys == ags))
     return distance_histogram(data.demand.population[mask], analysis.coverage.subset(mask))
 
 

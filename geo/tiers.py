@@ -27,7 +27,6 @@ __all__ = [
     "UNVERIFIED",
     "VERIFIED",
     "tier_codes",
-    "unit_tier",
 ]
 
 VERIFIED, UNVERIFIED, NO_DATA = "geprueft", "osm_ungeprueft", "keine_daten"
@@ -47,18 +46,3 @@ def tier_codes(ags: pd.Series, tiers: pd.DataFrame, category: str) -> np.ndarray
     listed = tiers[tiers["category"] == category].set_index("ags")["tier"].map(TIER_CODES)
     codes = pd.Series(np.asarray(ags), dtype=object).map(listed)
     return codes.fillna(TIER_CODES[NO_DATA]).to_numpy(dtype=np.int8)
-
-
-def unit_tier(cell_codes: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    """Tier of each unit (Quartier, Gemeinde, Kreis): the weakest tier among its cells with data.
-
-    A Kreis with one checked Gemeinde and the rest from OpenStreetMap is ``osm_ungeprueft``:
-    its figures rest partly on unchecked data. A unit without any data cell is
-    ``keine_daten``.
-    """
-    codes = np.asarray(cell_codes, dtype=np.int64)
-    with_data = codes > TIER_CODES[NO_DATA]
-    weakest = np.full(n_groups, len(TIERS), dtype=np.int64)
-    np.minimum.at(weakest, np.asarray(groups)[with_data], codes[with_data])
-    weakest[weakest == len(TIERS)] = TIER_CODES[NO_DATA]
-    return np.asarray(TIERS, dtype=object)[weakest]

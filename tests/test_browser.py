@@ -118,11 +118,16 @@ def test_planner_select_click_goettingen_see_quartiere_and_table(page, live_serv
     page.locator("path[data-ags='03159016']").click(force=True)
     page.wait_for_selector("#planner[data-selected='03159016']")
     page.wait_for_selector("path.quartier")
-    assert page.locator("path.quartier").count() > 50
+    # the 17 Ortsteile from the OSM district boundaries; two of them split by nearest label
+    assert page.locator("path.quartier").count() == 17
     assert page.locator("path.planner-facility").count() > 10
     assert page.locator("#table-title").inner_text() == "Quartiere in Göttingen"
     rows = page.locator("#quartiere-table tbody tr")
-    assert rows.count() > 50
+    assert rows.count() == 17
+    assert "Weende" in page.locator("#quartiere-table tbody").inner_text()
+    approx = page.locator("#quartiere-table tbody tr[data-kind='genaehert'] .kind-badge")
+    assert approx.count() == 2 and approx.first.inner_text() == "genähert"
+    assert "genähert" in page.locator("#table-note").inner_text()
     first = [int(c.replace(".", "")) for c in rows.nth(0).locator("td").all_inner_texts()[1:2]]
     second = [int(c.replace(".", "")) for c in rows.nth(1).locator("td").all_inner_texts()[1:2]]
     assert first >= second  # sorted by residents beyond reach

@@ -163,6 +163,23 @@ def test_a_1km_cell_split_by_the_threshold_counts_partly_in_partly_out():
     assert table["beyond"] == pytest.approx(10 * far.sum())
 
 
+def test_gemeinde_figures_added_up_from_quartier_sums_equal_a_direct_pass():
+    cells = cells_grid(3)
+    cells[POPULATION] = np.arange(1.0, 10.0) * 100
+    cells[AGS] = ["03159016"] * 3 + ["03159017"] * 3 + ["03159018"] * 3
+    demand, result = run(cells, points((X0 + 500, Y0 + 500)), 1200.0, None,
+                         frozenset({"03159016"}), unverified=("03159017",))  # fmt: skip
+    quartiere = cov.Grouping.of(cells[AGS] + "-" + cells[GRID_ID].str[2])  # three per Gemeinde
+    gemeinden = quartiere.coarsen(lambda q: q[:8])
+    fine = cov.UnitSums.of(demand, result, quartiere.codes, len(quartiere.keys))
+    nested = cov.aggregate(demand, result, gemeinden,
+                           fine.coarsen(gemeinden.parent_of_finer, len(gemeinden.keys)))  # fmt: skip
+    direct = cov.aggregate(demand, result, cov.Grouping.of(cells[AGS]))
+    pd.testing.assert_frame_equal(nested.set_index("key"), direct.set_index("key"))
+    assert nested.set_index("key")["tier"].to_dict() == {
+        "03159016": "geprueft", "03159017": "osm_ungeprueft", "03159018": "keine_daten"}  # fmt: skip
+
+
 # --- brute force cross-checks ---------------------------------------------------------------
 
 coords = st.floats(0, 20_000, allow_nan=False)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, request
 
-from geo.geojson import feature_collection, plain
+from geo.geojson import GEOJSON_MIME, feature_collection, plain
 from geo.planning import (
     LEVELS,
     Analysis,
@@ -29,7 +29,7 @@ from geo.sources import sources_for
 from geo.tiers import TIERS
 from geo.web.context import datasets, lru_cached
 from geo.web.errors import ApiError
-from geo.web.responses import geojson_response, json_response
+from geo.web.responses import geojson_response, serialised_response, to_json
 
 __all__ = ["SOURCES", "bp"]
 
@@ -134,6 +134,17 @@ def coverage() -> Response:
         collection = feature_collection(frame, UNIT_COLUMNS, id_column="key")
         collection.update(_meta(selection, level=level))
         return geojson_response(collection, filename=f"erreichbarkeit_{level}.geojson")
+    text = lru_cached(
+        ("coverage_json", selection, level),
+        lambda: to_json(_coverage_body(analysis, table, selection, level)),
+    )
+    return serialised_response(text)
+
+
+def _coverage_body(
+    analysis: Analysis, table: pd.DataFrame, selection: Selection, level: str
+) -> dict:
+    """The JSON body of `coverage`: summary, histogram and one record per unit."""
     with_data = table[table["status"] != "keine_daten"]
     summary = {
         "residents_with_data": float(with_data["residents_with_data"].sum()),
@@ -143,13 +154,12 @@ def coverage() -> Response:
         "unverified_residents": float(with_data["unverified_residents"].sum()),
         "tier": _weakest_tier(with_data["tier"]),
     }
-    body = {
+    return {
         **_meta(selection, level=level),
         "summary": summary,
         "histogram": selection_histogram(analysis),
         "units": _records(table, UNIT_COLUMNS),
     }
-    return json_response(body)
 
 
 @bp.get("/<ags>/quartiere")
@@ -166,12 +176,22 @@ def quartiere(ags: str) -> Response:
     table = quartier_table(analysis, ags, figures)
     if fmt == "csv":
         return _csv(table, QUARTIER_COLUMNS, selection, f"erreichbarkeit_quartiere_{ags}")
+    text = lru_cached(
+        ("quartiere_geojson", selection, ags),
+        lambda: to_json(_quartiere_collection(analysis, table, selection, ags)),
+    )
+    return serialised_response(text, GEOJSON_MIME)
+
+
+def _quartiere_collection(
+    analysis: Analysis, table: pd.DataFrame, selection: Selection, ags: str
+) -> dict:
     collection = feature_collection(
         _rounded(table, QUARTIER_COLUMNS), QUARTIER_COLUMNS, id_column=QUARTIER_ID
     )
     collection.update(_meta(selection, ags=ags))
     collection["histogram"] = selection_histogram(analysis, ags)
-    return geojson_response(collection)
+    return collection
 
 
 @bp.get("/quartiere")
