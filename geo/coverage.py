@@ -144,8 +144,8 @@ def weighted_median(
     if not keep.any():
         return out
     values, weights, groups = values[keep], weights[keep], groups[keep]
-    if bins is None:  # about one value per bin and group: small histograms, few candidates
-        bins = int(np.clip(len(values) // max(n_groups, 1), 1, 1024))
+    if bins is None:  # a few values per bin and group: small histograms, few candidates
+        bins = int(np.clip(4 * len(values) // max(n_groups, 1), 64, 1024))
     lo, hi = values.min(), values.max()
     span = hi - lo
     # position within [0, 1] first: bins / span would overflow for a subnormal span
@@ -383,8 +383,9 @@ class UnitSums:
         every = {"residents": demand.population, "cells": np.ones(len(data)),
                  AGE_U15: demand.u15, AGE_65PLUS: demand.a65plus}  # fmt: skip
         sums = {k: np.bincount(codes, weights=w, minlength=n) for k, w in every.items()}
-        # the rest is zero outside the cells with data: add up those cells only
-        idx = np.flatnonzero(data)
+        # the rest is zero outside the cells with data: add up those cells only (all of them
+        # without copying when every cell has data, as for meeting places)
+        idx = slice(None) if data.all() else np.flatnonzero(data)
         at = codes[idx]
         pop = demand.population[idx]
         gap = ~coverage.covered[idx]
@@ -398,7 +399,7 @@ class UnitSums:
             "access_sum": pop * coverage.access_per_10k[idx],
             "uncertain_residents": pop * coverage.uncertain[idx],
             "unverified_residents": pop * (coverage.tier[idx] == TIER_CODES[UNVERIFIED]),
-            "data_cells": np.ones(len(idx)),
+            "data_cells": np.ones(len(at)),
         }
         for name, values in ((AGE_U15, demand.u15), (AGE_65PLUS, demand.a65plus)):
             weights[f"{name}_with_data"] = values[idx]
