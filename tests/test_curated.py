@@ -9,7 +9,8 @@ import pytest
 
 from geo.curation import classify
 from geo.data import read_facilities, read_tiers
-from geo.facilities import TYPES, validate_facilities
+from geo.facilities import TYPES
+from geo.validation import validate_facilities
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 PILOT_PREFIX, OSM2021_PREFIX = "osm-vectortile:", "osm-vectortile-2021:"

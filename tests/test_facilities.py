@@ -12,8 +12,8 @@ from geo.facilities import (
     facility_id,
     merge_facilities,
     near_duplicates,
-    validate_facilities,
 )
+from geo.validation import validate_facilities
 from tests.facility_fixtures import gemeinden_square
 
 

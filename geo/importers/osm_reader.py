@@ -1,0 +1,116 @@
+"""Overpass JSON (``out center tags``): nodes, and ways/relations with ``center``.
+
+OSM tag mapping (documented in datasets/README.md):
+
+- ``amenity=community_centre``: ``community_centre=youth_centre`` → jugendzentrum,
+  ``=village_hall`` / ``=community_hall`` → buergerhaus, ``=family_centre`` →
+  familienzentrum, ``=senior_centre`` / ``=club_home`` with senior names → begegnungsstaette;
+  otherwise by name (Mehrgenerationenhaus, Familienzentrum, Begegnungsstätte,
+  Dorfgemeinschaftshaus/Bürgerhaus, Jugend…), and ``nachbarschaftstreff`` when nothing fits.
+- ``amenity=social_centre`` → nachbarschaftstreff.
+- ``amenity=social_facility`` with ``social_facility=outreach`` (counselling/support) by
+  ``social_facility:for``: senior → seniorenberatung; migrant/refugee → migrationsberatung;
+  family/child/juvenile → familienberatung; mental_health/drug_addicted/abused/victim →
+  psychosoziale_beratung; anything else → sozialberatung. Other social facilities (nursing
+  homes, shelters, food banks) are not counselling offices and are reported as unmapped.
+- ``office=ngo|association|government`` and ``healthcare=counselling``: by name
+  (Schuldnerberatung, Migration…, Pflegestützpunkt/Senioren…, Familien-/Erziehungs-/
+  Schwangerschaftsberatung, psychosozial/Sucht/Krise…, Sozialberatung); unmapped otherwise.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.facilities import FIELDS, PRE_PROBLEM, ROW
+from geo.importers.common import ImportFormatError, load_json, type_from_name
+
+__all__ = ["parse_osm"]
+
+
+def _osm_type(tags: dict[str, str]) -> str:
+    name = tags.get("name", "")
+    amenity = tags.get("amenity", "")
+    if amenity == "community_centre":
+        sub = tags.get("community_centre", "")
+        by_tag = {
+            "youth_centre": "jugendzentrum",
+            "village_hall": "buergerhaus",
+            "community_hall": "buergerhaus",
+            "family_centre": "familienzentrum",
+            "senior_centre": "begegnungsstaette",
+        }.get(sub)
+        return by_tag or type_from_name(name) or "nachbarschaftstreff"
+    if amenity == "social_centre":
+        return "nachbarschaftstreff"
+    if amenity == "social_facility":
+        if tags.get("social_facility") != "outreach":
+            return ""
+        groups = tags.get("social_facility:for", "")
+        for needles, key in (
+            (("senior",), "seniorenberatung"),
+            (("migrant", "refugee"), "migrationsberatung"),
+            (("family", "child", "juvenile"), "familienberatung"),
+            (("mental_health", "drug_addicted", "abused", "victim"), "psychosoziale_beratung"),
+        ):
+            if any(n in groups for n in needles):
+                return key
+        return type_from_name(name, counselling_only=True) or "sozialberatung"
+    if tags.get("office") in ("ngo", "association", "government") or (
+        tags.get("healthcare") == "counselling"
+    ):
+        return type_from_name(name, counselling_only=True)
+    return ""
+
+
+def parse_osm(data: bytes) -> pd.DataFrame:
+    """Read Overpass JSON (``out center tags``): nodes, and ways/relations with ``center``."""
+    doc = load_json(data)
+    if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
+        raise ImportFormatError("not Overpass JSON: no 'elements' list")
+    records = []
+    for el in doc["elements"]:
+        if not isinstance(el, dict) or el.get("type") not in ("node", "way", "relation"):
+            continue
+        tags = el.get("tags") or {}
+        point = el if el["type"] == "node" else el.get("center") or {}
+        ref = f"{el['type']}/{el.get('id')}"
+        languages = [
+            k.split(":", 1)[1]
+            for k, v in tags.items()
+            if k.startswith("language:") and v in ("yes", "main")
+        ]
+        osm_type = _osm_type(tags)
+        records.append({
+            ROW: ref,
+            "name": tags.get("name", ""),
+            "type": osm_type,
+            PRE_PROBLEM: "" if osm_type else f"type: tags map to no facility type "
+            f"({_tag_summary(tags)})",
+            "operator": tags.get("operator", ""),
+            "street": tags.get("addr:street", ""),
+            "housenumber": tags.get("addr:housenumber", ""),
+            "postcode": tags.get("addr:postcode", ""),
+            "city": tags.get("addr:city", ""),
+            "lat": str(point.get("lat", "")),
+            "lon": str(point.get("lon", "")),
+            "opening_hours": tags.get("opening_hours", ""),
+            "wheelchair": tags.get("wheelchair", ""),
+            "languages": ";".join(languages),
+            "website": tags.get("website") or tags.get("contact:website", ""),
+            "phone": tags.get("phone") or tags.get("contact:phone", ""),
+            "email": tags.get("email") or tags.get("contact:email", ""),
+            "source": f"osm:{ref}",
+            "licence": "ODbL-1.0",
+        })  # fmt: skip
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame({ROW: []})
+    for field in FIELDS:
+        if field not in frame.columns:
+            frame[field] = ""
+    return frame.astype(str)
+
+
+def _tag_summary(tags: dict[str, str]) -> str:
+    keys = ("amenity", "social_facility", "social_facility:for", "office", "community_centre")
+    return ", ".join(f"{k}={tags[k]}" for k in keys if k in tags) or "none of the known tags"
+
