@@ -62,10 +62,13 @@ FIELDS: tuple[str, ...] = (
     "last_verified",  # ISO date
 )
 
+# Longest accepted value per field (characters); checked before any other check of a field.
 MAX_LENGTH: dict[str, int] = {
-    "name": 200, "operator": 200, "street": 200, "housenumber": 20, "postcode": 5,
-    "city": 100, "opening_hours": 500, "languages": 100, "target_groups": 300,
+    "name": 200, "category": 20, "type": 40, "operator": 200, "street": 200,
+    "housenumber": 20, "postcode": 5, "city": 100, "lat": 24, "lon": 24,
+    "opening_hours": 500, "wheelchair": 20, "languages": 100, "target_groups": 300,
     "website": 500, "phone": 60, "email": 200, "source": 300, "licence": 100,
+    "last_verified": 10,
 }  # fmt: skip
 
 

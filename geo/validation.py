@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +20,13 @@ import shapely
 from geo.facilities import FIELDS, MAX_LENGTH, PRE_PROBLEM, ROW, TYPES, Problem, facility_id
 from geo.schema import AGS, ANALYSIS_CRS, GEMEINDEFREI, WEB_CRS
 
-__all__ = ["ValidationResult", "validate_facilities"]
+__all__ = [
+    "ValidationResult",
+    "email_ok",
+    "host_ok",
+    "url_ok",
+    "validate_facilities",
+]
 
 WHEELCHAIR_VALUES = {
     "yes": "yes", "ja": "yes", "true": "yes", "1": "yes", "barrierefrei": "yes",
@@ -31,11 +38,15 @@ WHEELCHAIR_VALUES = {
 NI_LON = (6.5, 11.7)
 NI_LAT = (51.2, 54.0)
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+# Patterns run only on values within their field's length limit, use ASCII digits ([0-9], not
+# \d, which matches any script's digits) and cannot backtrack: no two quantified parts compete
+# for the same characters. E-mail and web addresses are checked by code, not by a pattern.
 _PHONE = re.compile(r"[+0-9][0-9 ()/\-.]{3,}")
 _LANG = re.compile(r"[a-z]{2}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_POSTCODE = re.compile(r"\d{5}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_POSTCODE = re.compile(r"[0-9]{5}")
+_COORDINATE = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{1,15})?")
+_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")  # a host name label (IDN letters too)
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,10 @@ def _text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _coordinate(values: pd.Series) -> pd.Series:
-    """Parse coordinates, accepting a decimal comma; unparsable becomes NaN."""
-    cleaned = values.str.replace(",", ".", regex=False)
+    """Parse coordinates written with ASCII digits and a decimal point or comma; anything else
+    ("5_1.5", Arabic-Indic digits, exponents) becomes NaN."""
+    plain = values.str.fullmatch(_COORDINATE.pattern).fillna(False).astype(bool)
+    cleaned = values.where(plain, "").str.replace(",", ".", regex=False)
     return pd.to_numeric(cleaned, errors="coerce").astype(float)
 
 
@@ -74,15 +87,44 @@ def _in_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return (lon >= NI_LON[0]) & (lon <= NI_LON[1]) & (lat >= NI_LAT[0]) & (lat <= NI_LAT[1])
 
 
-# An http(s) URL with a dotted host name; no spaces anywhere.
-_URL = r"https?://[^\s/:?#@]+\.[^\s/:?#@]{2,}(:\d{1,5})?([/?#]\S*)?"
+def host_ok(host: str) -> bool:
+    """A dotted host name whose last label is a top-level domain of letters (linear time)."""
+    labels = host.split(".")
+    return (
+        len(labels) >= 2
+        and all(_LABEL.fullmatch(label) for label in labels)
+        and labels[-1].isascii()
+        and labels[-1].isalpha()
+        and len(labels[-1]) >= 2
+    )
+
+
+def url_ok(value: str) -> bool:
+    """An http(s) address with a dotted host, without spaces."""
+    if any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and port_ok and host_ok(host)
+
+
+def email_ok(value: str) -> bool:
+    """``local@host.tld`` without spaces (linear time)."""
+    local, at, host = value.rpartition("@")
+    return bool(at and local) and "@" not in local and not any(
+        c.isspace() for c in value
+    ) and host_ok(host)
 
 
 def _urls(values: pd.Series) -> pd.Series:
     """Normalised web addresses ("www.x.de" gets https://); NA where not an http(s) URL."""
     normalised = values.where(~values.str.startswith("www."), "https://" + values)
-    ok = (normalised == "") | normalised.str.fullmatch(_URL, case=False)
-    return normalised.where(ok)
+    ok = _map_unique(normalised, url_ok)
+    return normalised.where((normalised == "") | ok.astype(bool))
 
 
 def _map_unique(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -106,6 +148,7 @@ class _Collector:
         self.position = pd.Series(np.arange(len(rows)), index=rows.index)
         self._found: list[tuple[int, Problem]] = []
         self.bad = pd.Series(False, index=rows.index)
+        self.too_long = pd.Series(False, index=rows.index)  # a value over its length limit
 
     @property
     def problems(self) -> list[Problem]:
@@ -137,14 +180,21 @@ class _Collector:
         self.bad |= mask
 
 
-def _check_lengths(data: pd.DataFrame, out: _Collector) -> None:
+def _check_lengths(data: pd.DataFrame, out: _Collector) -> pd.DataFrame:
+    """Flag values over their limit and return the data with those values emptied, so no
+    later check (a pattern, a parser) ever works on them."""
+    checked = data.copy()
     for field, limit in MAX_LENGTH.items():
         lengths = data[field].str.len()
+        too_long = lengths > limit
         out.flag(
-            lengths > limit,
+            too_long,
             field,
             lambda i, n=lengths, lim=limit: f"{n[i]} characters, at most {lim} allowed",
         )
+        checked[field] = data[field].where(~too_long, "")
+        out.too_long |= too_long
+    return checked
 
 
 def _check_location(
@@ -154,7 +204,7 @@ def _check_location(
     lat = _coordinate(data["lat"])
     lon = _coordinate(data["lon"])
     for field, values, raw in (("lat", lat, data["lat"]), ("lon", lon, data["lon"])):
-        missing = (raw == "") & ~skip
+        missing = (raw == "") & ~skip & ~out.too_long
         out.flag(missing, field, "missing")
         out.flag(
             ~missing & ~skip & ~np.isfinite(values),
@@ -205,8 +255,8 @@ def _check_location(
 def _check_values(data: pd.DataFrame, out: _Collector, skip: pd.Series) -> pd.DataFrame:
     """Check the attribute fields; return normalised copies of those that get normalised."""
     fixed = pd.DataFrame(index=data.index)
-    out.flag(data["name"] == "", "name", "missing")
-    out.flag((data["type"] == "") & ~skip, "type", "missing")
+    out.flag((data["name"] == "") & ~out.too_long, "name", "missing")
+    out.flag((data["type"] == "") & ~skip & ~out.too_long, "type", "missing")
     known = data["type"].isin(list(TYPES))
     out.flag(
         (data["type"] != "") & ~known,
@@ -252,7 +302,6 @@ def _check_values(data: pd.DataFrame, out: _Collector, skip: pd.Series) -> pd.Da
     fixed["languages"] = langs.fillna("")
 
     for field, pattern, what in (
-        ("email", _EMAIL, "an e-mail address"),
         ("phone", _PHONE, "a phone number"),
         ("postcode", _POSTCODE, "a 5-digit postcode"),
         ("last_verified", _DATE, "an ISO date (YYYY-MM-DD)"),
@@ -260,6 +309,12 @@ def _check_values(data: pd.DataFrame, out: _Collector, skip: pd.Series) -> pd.Da
         values = data[field]
         wrong = (values != "") & ~values.str.fullmatch(pattern.pattern)
         out.flag(wrong, field, lambda i, v=values, w=what: f"{v[i]!r} is not {w}")
+    mails = data["email"]
+    out.flag(
+        (mails != "") & ~_map_unique(mails, email_ok).astype(bool),
+        "email",
+        lambda i: f"{mails[i]!r} is not an e-mail address",
+    )
     dates = pd.to_datetime(
         data["last_verified"].where(data["last_verified"] != ""), errors="coerce", format="%Y-%m-%d"
     )
@@ -307,7 +362,7 @@ def validate_facilities(
     has_pre = pre != ""
     parts = pre.map(lambda p: p.split(":", 1) if ":" in p else ["row", p])
     out.flag(has_pre, parts.map(lambda p: p[0]), parts.map(lambda p: p[1].strip()))
-    _check_lengths(data, out)
+    data = _check_lengths(data, out)
     fixed = _check_values(data, out, skip=has_pre)
     inhabited = (
         gemeinden[~gemeinden[GEMEINDEFREI]] if GEMEINDEFREI in gemeinden.columns else gemeinden

@@ -89,12 +89,18 @@ def test_unreadable_csv_files_say_why(data, message):
         parse_csv(data)
 
 
-def test_a_10_mb_field_is_refused_cleanly():
+def test_a_10_mb_field_is_refused_as_unreadable_before_it_is_kept():
     text = "Name;Art;Breitengrad;Längengrad\n" + "A" * 10_000_000 + ";Jugendtreff;51,53;9,93\n"
+    with pytest.raises(ImportFormatError, match=r"line 2: a field longer than 131,072 characters"):
+        run(text.encode(), "csv")
+
+
+def test_an_overlong_field_within_the_reader_bound_is_a_row_problem():
+    text = "Name;Art;Breitengrad;Längengrad\n" + "A" * 20_000 + ";Jugendtreff;51,53;9,93\n"
     outcome = run(text.encode(), "csv")
     assert outcome.dataset is None
     assert [str(p) for p in outcome.problems] == [
-        "row 2: name: 10000000 characters, at most 200 allowed"
+        "row 2: name: 20000 characters, at most 200 allowed"
     ]
 
 

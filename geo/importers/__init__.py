@@ -13,7 +13,13 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.facilities import MergeReport, Problem, merge_facilities
-from geo.importers.common import ImportFormatError, german_opening_hours, type_from_name
+from geo.importers.common import (
+    MAX_FILE_BYTES,
+    ImportFormatError,
+    check_size,
+    german_opening_hours,
+    type_from_name,
+)
 from geo.importers.csv_reader import parse_csv
 from geo.importers.geojson_reader import parse_geojson
 from geo.importers.osm_reader import parse_osm
@@ -21,6 +27,7 @@ from geo.validation import validate_facilities
 
 __all__ = [
     "FORMATS",
+    "MAX_FILE_BYTES",
     "ImportFormatError",
     "ImportOutcome",
     "german_opening_hours",
@@ -34,7 +41,7 @@ __all__ = [
 ]
 
 FORMATS = ("osm", "csv", "geojson")
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a sane upper bound for a facility list
+NO_ROWS = Problem("file", "rows", "no rows: the file holds no facility")
 
 @dataclass(frozen=True)
 class ImportOutcome:
@@ -61,8 +68,7 @@ def guess_format(filename: str) -> str:
 
 def parse(data: bytes, fmt: str) -> pd.DataFrame:
     """Parse ``data`` in format ``fmt`` (one of `FORMATS`)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFormatError(f"the file has {len(data):,} bytes, more than {MAX_FILE_BYTES:,}")
+    check_size(len(data))
     readers = {"osm": parse_osm, "csv": parse_csv, "geojson": parse_geojson}
     if fmt not in readers:
         raise ImportFormatError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -98,9 +104,18 @@ def import_facilities(
     Returns
     -------
     ImportOutcome
-        ``dataset`` is the merged dataset to write, or None when the import is rejected.
+        ``dataset`` is the merged dataset to write, or None when the import is rejected (a
+        file without rows is rejected too).
+
+    Raises
+    ------
+    ImportFormatError
+        When the file as a whole cannot be read; nothing else escapes, whatever the bytes
+        (tests/test_import_fuzz.py feeds it random and mutated files).
     """
     rows = parse(data, fmt)
+    if rows.empty:  # a header without rows, an empty collection: nothing to import is an error
+        return ImportOutcome(None, [NO_ROWS], 0, 0, None)
     result = validate_facilities(rows, gemeinden, default_source=f"import:{origin}")
     if result.problems and not skip_invalid:
         return ImportOutcome(None, result.problems, len(rows), len(result.valid), None)

@@ -23,7 +23,13 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.facilities import FIELDS, PRE_PROBLEM, ROW
-from geo.importers.common import ImportFormatError, load_json, type_from_name
+from geo.importers.common import (
+    MAX_ROWS,
+    ImportFormatError,
+    load_json,
+    scalar_text,
+    type_from_name,
+)
 
 __all__ = ["parse_osm"]
 
@@ -63,37 +69,77 @@ def _osm_type(tags: dict[str, str]) -> str:
     return ""
 
 
+MAX_TAGS = 1000  # an OSM object has a few dozen; more is not a facility
+
+
+def _tags(el: dict) -> tuple[dict[str, str], str]:
+    """The element's tags as text, and a problem when they are not an object of scalars."""
+    tags = el.get("tags")
+    if tags is None:
+        return {}, ""
+    if not isinstance(tags, dict):
+        return {}, "tags: expected an object"
+    if len(tags) > MAX_TAGS:
+        return {}, f"tags: {len(tags):,}, at most {MAX_TAGS} are accepted"
+    text = {k: scalar_text(v) for k, v in tags.items()}
+    return {k: v for k, v in text.items() if v is not None}, ""
+
+
+def _position(el: dict) -> tuple[str, str, str]:
+    """(lat, lon, problem): a node's own position, a way's or relation's ``center``."""
+    point = el if el["type"] == "node" else el.get("center")
+    if not isinstance(point, dict):
+        return "", "", "center: expected an object with lat and lon (use 'out center')"
+    values = []
+    for key in ("lat", "lon"):
+        value = point.get(key)
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        values.append(scalar_text(value) if ok else "")
+    return values[0], values[1], ""
+
+
+def _reference(el: dict) -> str:
+    ident = el.get("id")
+    ok = isinstance(ident, int) and not isinstance(ident, bool) and ident >= 0
+    return f"{el['type']}/{ident if ok else '?'}"
+
+
 def parse_osm(data: bytes) -> pd.DataFrame:
     """Read Overpass JSON (``out center tags``): nodes, and ways/relations with ``center``."""
     doc = load_json(data)
     if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
         raise ImportFormatError("not Overpass JSON: no 'elements' list")
+    if len(doc["elements"]) > MAX_ROWS:
+        raise ImportFormatError(
+            f"{len(doc['elements']):,} elements; at most {MAX_ROWS:,} are accepted"
+        )
     records = []
     for el in doc["elements"]:
         if not isinstance(el, dict) or el.get("type") not in ("node", "way", "relation"):
             continue
-        tags = el.get("tags") or {}
-        point = el if el["type"] == "node" else el.get("center") or {}
-        ref = f"{el['type']}/{el.get('id')}"
+        ref = _reference(el)
+        tags, tag_problem = _tags(el)
+        lat, lon, where = _position(el)
         languages = [
             k.split(":", 1)[1]
             for k, v in tags.items()
             if k.startswith("language:") and v in ("yes", "main")
         ]
         osm_type = _osm_type(tags)
+        unmapped = "" if osm_type else f"type: tags map to no facility type ({_tag_summary(tags)})"
         records.append({
             ROW: ref,
             "name": tags.get("name", ""),
             "type": osm_type,
-            PRE_PROBLEM: "" if osm_type else f"type: tags map to no facility type "
-            f"({_tag_summary(tags)})",
+            PRE_PROBLEM: ("id: expected a number" if ref.endswith("?") else "")
+            or tag_problem or where or unmapped,
             "operator": tags.get("operator", ""),
             "street": tags.get("addr:street", ""),
             "housenumber": tags.get("addr:housenumber", ""),
             "postcode": tags.get("addr:postcode", ""),
             "city": tags.get("addr:city", ""),
-            "lat": str(point.get("lat", "")),
-            "lon": str(point.get("lon", "")),
+            "lat": lat,
+            "lon": lon,
             "opening_hours": tags.get("opening_hours", ""),
             "wheelchair": tags.get("wheelchair", ""),
             "languages": ";".join(languages),
@@ -104,7 +150,7 @@ def parse_osm(data: bytes) -> pd.DataFrame:
             "licence": "ODbL-1.0",
         })  # fmt: skip
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame({ROW: []})
-    for field in FIELDS:
+    for field in (*FIELDS, PRE_PROBLEM):
         if field not in frame.columns:
             frame[field] = ""
     return frame.astype(str)
@@ -112,5 +158,6 @@ def parse_osm(data: bytes) -> pd.DataFrame:
 
 def _tag_summary(tags: dict[str, str]) -> str:
     keys = ("amenity", "social_facility", "social_facility:for", "office", "community_centre")
-    return ", ".join(f"{k}={tags[k]}" for k in keys if k in tags) or "none of the known tags"
+    shown = [f"{k}={tags[k][:60]}" for k in keys if k in tags]
+    return ", ".join(shown) or "none of the known tags"
 
