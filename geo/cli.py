@@ -1,8 +1,10 @@
 """Command line: ``flask --app app facilities import PATH [--format] [--dry-run] [--skip-invalid]``.
 
-The command reads the file, hands its bytes to `geo.importers.import_facilities` (the same
-code path the tests use) and writes the result atomically; it prints every problem with its
-row and field.
+The command checks the file's size before reading it, takes the import lock (so two imports
+run one after the other and neither loses rows), hands the bytes to
+`geo.importers.import_facilities` (the same code path the tests use) and writes the result
+atomically, keeping the file's permissions; it prints every problem with its row and field.
+Exit codes: 0 written (or dry run), 1 rows rejected or no rows, 2 file or dataset unreadable.
 """
 
 from __future__ import annotations
@@ -14,15 +16,31 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from geo.data import FACILITIES_NAME, read_facilities, write_csv_atomic
-from geo.importers import FORMATS, ImportFormatError, guess_format, import_facilities
+from geo.data import (
+    FACILITIES_NAME,
+    DatasetError,
+    read_facilities,
+    remove_stale_temporaries,
+    write_csv_atomic,
+)
+from geo.importers import (
+    FORMATS,
+    ImportFormatError,
+    ImportOutcome,
+    guess_format,
+    import_facilities,
+)
+from geo.importers.common import check_size
+from geo.locking import LockTimeoutError, exclusive_lock
 
 __all__ = ["init_app"]
 
 facilities_cli = AppGroup("facilities", help="Manage the facility dataset.")
 
 EXIT_REJECTED = 1  # rows failed validation; nothing written
-EXIT_UNREADABLE = 2  # the file as a whole could not be read; nothing written
+EXIT_UNREADABLE = 2  # the file (or the dataset) as a whole could not be read; nothing written
+LOCK_NAME = ".import.lock"  # imports hold it from reading the dataset to writing it
+MAX_NEAR_DUPLICATES_SHOWN = 20
 
 
 @facilities_cli.command("import")
@@ -45,17 +63,40 @@ def import_command(path: Path, fmt: str | None, dry_run: bool, skip_invalid: boo
     target = data_dir / FACILITIES_NAME
     try:
         fmt = fmt or guess_format(path.name)
-        outcome = import_facilities(
-            path.read_bytes(),
-            fmt,
-            read_facilities(target),
-            datasets.gemeinden,
-            origin=path.stem,
-            skip_invalid=skip_invalid,
-        )
+        check_size(path.stat().st_size)  # refused before a byte is read
+        with exclusive_lock(data_dir / LOCK_NAME, on_wait=_say_waiting):
+            for leftover in remove_stale_temporaries(target):
+                click.echo(f"removed {leftover.name}, left by an interrupted import", err=True)
+            outcome = import_facilities(
+                path.read_bytes(),
+                fmt,
+                read_facilities(target),
+                datasets.gemeinden,
+                origin=path.stem,
+                skip_invalid=skip_invalid,
+            )
+            _report(path, outcome)
+            if outcome.dataset is None:
+                sys.exit(EXIT_REJECTED)
+            if dry_run:
+                click.echo("dry run: nothing written")
+                return
+            write_csv_atomic(outcome.dataset, target)
     except ImportFormatError as err:
         click.echo(f"error: {path}: {err}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    except (DatasetError, LockTimeoutError, OSError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(f"wrote {len(outcome.dataset)} facilities to {target}")
+
+
+def _say_waiting() -> None:
+    click.echo("another import is running: waiting for it to finish", err=True)
+
+
+def _report(path: Path, outcome: ImportOutcome) -> None:
+    """Print the problems (all of them, one per line), the counts and near-duplicates."""
     for problem in outcome.problems:
         click.echo(f"{path.name} {problem}", err=True)
     click.echo(
@@ -66,16 +107,14 @@ def import_command(path: Path, fmt: str | None, dry_run: bool, skip_invalid: boo
         click.echo(
             "import rejected: nothing written (fix the rows above or use --skip-invalid)", err=True
         )
-        sys.exit(EXIT_REJECTED)
+        return
     report = outcome.report
     click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
-    for a, b, dist in report.near_duplicates:
+    for a, b, dist in report.near_duplicates[:MAX_NEAR_DUPLICATES_SHOWN]:
         click.echo(f"near-duplicate: {a} and {b}: same name, {dist:.0f} m apart")
-    if dry_run:
-        click.echo("dry run: nothing written")
-        return
-    write_csv_atomic(outcome.dataset, target)
-    click.echo(f"wrote {len(outcome.dataset)} facilities to {target}")
+    hidden = len(report.near_duplicates) - MAX_NEAR_DUPLICATES_SHOWN
+    if hidden > 0:
+        click.echo(f"… and {hidden} more near-duplicates")
 
 
 def init_app(app: Flask) -> None:

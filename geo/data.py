@@ -65,6 +65,7 @@ __all__ = [
     "read_facilities",
     "read_layer",
     "read_tiers",
+    "remove_stale_temporaries",
     "write_csv_atomic",
 ]
 
@@ -219,20 +220,36 @@ def facilities_frame(facilities: pd.DataFrame) -> gpd.GeoDataFrame:
 def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` to ``path`` so that readers see either the old or the new file.
 
-    The CSV goes to a temporary file in the same folder, is flushed to disk, then renamed
-    over the target: a crash midway leaves the old file intact.
+    The CSV goes to a temporary file in the same folder, is flushed to disk, takes the mode of
+    the file it replaces (or 0644), then is renamed over the target: a crash midway leaves the
+    old file intact, and a temporary file left by a killed writer is removed by
+    `remove_stale_temporaries` (callers hold the dataset's lock while writing).
     """
     path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             frame.to_csv(handle, index=False, lineterminator="\n")
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove temporary files a killed `write_csv_atomic` left beside ``path``.
+
+    Only safe while holding the lock that every writer of ``path`` holds.
+    """
+    path = Path(path)
+    stale = sorted(path.parent.glob(f".{path.name}.*.tmp"))
+    for leftover in stale:
+        leftover.unlink(missing_ok=True)
+    return stale
 
 
 def _data_area(

@@ -161,24 +161,37 @@ def _normalised_name(names: pd.Series) -> pd.Series:
 def near_duplicates(
     facilities: pd.DataFrame, within_m: float = 50.0
 ) -> list[tuple[str, str, float]]:
-    """Pairs of facilities with the same (normalised) name less than ``within_m`` apart."""
+    """Facilities with the same (normalised) name less than ``within_m`` apart.
+
+    Each facility is paired with its nearest namesake within reach, so the answer has at most
+    one pair per facility and the work is O(n log n) however many rows share a place: the
+    names become a third coordinate so far apart that only namesakes can be neighbours, and
+    one k-d tree query finds each row's nearest other row. (All pairs would be quadratic: ten
+    thousand rows at one point are fifty million pairs.)
+    """
     if len(facilities) < 2:
         return []
     points = gpd.GeoSeries(
         gpd.points_from_xy(facilities["lon"].astype(float), facilities["lat"].astype(float)),
         crs=WEB_CRS,
     ).to_crs(ANALYSIS_CRS)
-    xy = np.column_stack([points.x, points.y])
-    pairs = cKDTree(xy).query_pairs(within_m, output_type="ndarray")
-    if len(pairs) == 0:
-        return []
-    names = _normalised_name(facilities["name"].reset_index(drop=True)).to_numpy()
-    same = names[pairs[:, 0]] == names[pairs[:, 1]]
+    codes, _ = pd.factorize(_normalised_name(facilities["name"].reset_index(drop=True)))
+    xyz = np.column_stack([points.x, points.y, codes.astype(float) * _NAME_SPACING_M])
+    distance, index = cKDTree(xyz).query(xyz, k=2, distance_upper_bound=within_m)
+    rows = np.arange(len(xyz))
+    # the nearest other row: the first neighbour unless that is the row itself (coincident)
+    other = np.where(index[:, 0] == rows, index[:, 1], index[:, 0])
+    gap = np.where(index[:, 0] == rows, distance[:, 1], distance[:, 0])
+    found = np.isfinite(gap) & (other < len(xyz))
     ids = facilities["id"].to_numpy()
-    found = []
-    for a, b in pairs[same]:
-        found.append((str(ids[a]), str(ids[b]), float(np.hypot(*(xy[a] - xy[b])))))
-    return sorted(found)
+    pairs = {
+        tuple(sorted((str(ids[a]), str(ids[b])))): float(d)
+        for a, b, d in zip(rows[found], other[found], gap[found], strict=True)
+    }
+    return sorted((a, b, d) for (a, b), d in pairs.items())
+
+
+_NAME_SPACING_M = 1e7  # between name codes in the third coordinate: farther than any distance
 
 
 def merge_facilities(

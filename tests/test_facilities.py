@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.facilities import (
     FIELDS,
@@ -163,3 +167,42 @@ def test_every_type_has_labels_and_a_category():
     assert len(TYPES) == 12
     for t in TYPES.values():
         assert t.category in ("treffpunkt", "beratung") and t.label_de and t.label_en
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "a", "B", "C"]), st.integers(0, 300),
+                          st.integers(0, 300)), min_size=2, max_size=40))  # fmt: skip
+def test_near_duplicates_against_all_pairs(points):
+    """Brute force: every reported pair is a namesake within 50 m, and every row that has a
+    namesake within 50 m is in a pair (with its nearest one)."""
+    frame = pd.DataFrame({
+        "id": [f"f{i}" for i in range(len(points))],
+        "name": [n for n, _, _ in points],
+        # about 1 m steps: 1e-5 degrees of latitude is 1.11 m
+        "lat": [51.53 + y * 1e-5 for _, _, y in points],
+        "lon": [9.93 + x * 1.6e-5 for _, x, _ in points],
+    })  # fmt: skip
+    pairs = near_duplicates(frame)
+    xy = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    xy = np.column_stack([xy.to_crs("EPSG:25832").x, xy.to_crs("EPSG:25832").y])
+    name = frame["name"].str.casefold().to_numpy()
+    index = {f"f{i}": i for i in range(len(points))}
+    assert len(pairs) <= len(points)
+    for a, b, d in pairs:
+        i, j = index[a], index[b]
+        assert name[i] == name[j] and d == pytest.approx(np.hypot(*(xy[i] - xy[j])), abs=1e-6)
+        assert d <= 50
+    in_pairs = {x for a, b, _ in pairs for x in (a, b)}
+    for i in range(len(points)):
+        namesakes = [j for j in range(len(points)) if j != i and name[j] == name[i]
+                     and np.hypot(*(xy[i] - xy[j])) <= 50]  # fmt: skip
+        assert (f"f{i}" in in_pairs) == bool(namesakes)
+
+
+def test_ten_thousand_rows_at_one_point_give_linear_work_and_output():
+    n = 10_000
+    frame = pd.DataFrame({"id": [f"f{i:05d}" for i in range(n)], "name": ["Treff"] * n,
+                          "lat": ["51.5339"] * n, "lon": ["9.9355"] * n})  # fmt: skip
+    pairs = near_duplicates(frame)
+    assert 0 < len(pairs) <= n  # each row paired with one namesake, not 50 million pairs
+    assert {d for _, _, d in pairs} == {0.0}
