@@ -165,9 +165,10 @@ def near_duplicates(
 
     Each facility is paired with its nearest namesake within reach, so the answer has at most
     one pair per facility and the work is O(n log n) however many rows share a place: the
-    names become a third coordinate so far apart that only namesakes can be neighbours, and
-    one k-d tree query finds each row's nearest other row. (All pairs would be quadratic: ten
-    thousand rows at one point are fifty million pairs.)
+    names become a third coordinate so far apart that only namesakes can be neighbours, rows
+    piled on one spot pair with the first of the pile, and one k-d tree query finds each other
+    row's nearest namesake. (All pairs would be quadratic: ten thousand rows at one point are
+    fifty million pairs.)
     """
     if len(facilities) < 2:
         return []
@@ -177,17 +178,28 @@ def near_duplicates(
     ).to_crs(ANALYSIS_CRS)
     codes, _ = pd.factorize(_normalised_name(facilities["name"].reset_index(drop=True)))
     xyz = np.column_stack([points.x, points.y, codes.astype(float) * _NAME_SPACING_M])
-    distance, index = cKDTree(xyz).query(xyz, k=2, distance_upper_bound=within_m)
-    rows = np.arange(len(xyz))
-    # the nearest other row: the first neighbour unless that is the row itself (coincident)
-    other = np.where(index[:, 0] == rows, index[:, 1], index[:, 0])
-    gap = np.where(index[:, 0] == rows, distance[:, 1], distance[:, 0])
-    found = np.isfinite(gap) & (other < len(xyz))
     ids = facilities["id"].to_numpy()
+    # Rows at exactly the same place with the same name pair with the first of them; a k-d
+    # tree cannot split such a pile and would compare all of it with all of it.
+    _, first, group = np.unique(xyz, axis=0, return_index=True, return_inverse=True)
+    group = group.ravel()
+    rows = np.arange(len(xyz))
+    piled = first[group] != rows
     pairs = {
-        tuple(sorted((str(ids[a]), str(ids[b])))): float(d)
-        for a, b, d in zip(rows[found], other[found], gap[found], strict=True)
+        tuple(sorted((str(ids[a]), str(ids[b])))): 0.0
+        for a, b in zip(first[group][piled], rows[piled], strict=True)
     }
+    unique = np.sort(first)
+    if len(unique) >= 2:
+        distance, index = cKDTree(xyz[unique]).query(
+            xyz[unique], k=2, distance_upper_bound=within_m
+        )
+        own = np.arange(len(unique))
+        other = np.where(index[:, 0] == own, index[:, 1], index[:, 0])
+        gap = np.where(index[:, 0] == own, distance[:, 1], distance[:, 0])
+        found = np.isfinite(gap) & (other < len(unique))
+        for a, b, d in zip(unique[own[found]], unique[other[found]], gap[found], strict=True):
+            pairs.setdefault(tuple(sorted((str(ids[a]), str(ids[b])))), float(d))
     return sorted((a, b, d) for (a, b), d in pairs.items())
 
 
