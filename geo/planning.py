@@ -26,7 +26,7 @@ from geo.coverage import (
 )
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, TYPES
-from geo.params import ParameterError
+from geo.params import ParameterError, parse_number, shown
 from geo.schema import AGS, KREIS, KREIS_ARS, NAME, QUARTIER_ID
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 LEVELS = ("gemeinde", "kreis")
+MIN_THRESHOLD_M = 100.0  # one 100 m cell: a shorter reach cannot be told apart on the grid
 MAX_THRESHOLD_M = 50_000.0  # beyond this "reach" stops meaning anything
 
 
@@ -62,10 +63,12 @@ class Selection:
         category = (category or "").strip() or None
         type_ = (type_ or "").strip() or None
         if type_ is not None and type_ not in TYPES:
-            raise ParameterError("type", f"unknown type {type_!r}; use one of {', '.join(TYPES)}")
+            raise ParameterError(
+                "type", f"unknown type {shown(type_)}; use one of {', '.join(TYPES)}"
+            )
         if category is not None and category not in CATEGORIES:
             raise ParameterError(
-                "category", f"unknown category {category!r}; use {' or '.join(CATEGORIES)}"
+                "category", f"unknown category {shown(category)}; use {' or '.join(CATEGORIES)}"
             )
         if type_ is not None:
             if category is not None and TYPES[type_].category != category:
@@ -76,16 +79,7 @@ class Selection:
         if threshold_m is None or threshold_m.strip() == "":
             threshold = DEFAULT_THRESHOLD_M[category]
         else:
-            try:
-                threshold = float(threshold_m)
-            except ValueError:
-                raise ParameterError("threshold_m", f"{threshold_m!r} is not a number") from None
-            if not (0 < threshold <= MAX_THRESHOLD_M):
-                raise ParameterError(
-                    "threshold_m",
-                    f"threshold_m must be between 0 and "
-                    f"{MAX_THRESHOLD_M:,.0f} metres, not {threshold_m}",
-                )
+            threshold = parse_number("threshold_m", threshold_m, MIN_THRESHOLD_M, MAX_THRESHOLD_M)
         return cls(category=category, type=type_, threshold_m=threshold)
 
     def facilities(self, all_facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from geo.facilities import FIELDS
 from geo.geojson import feature_collection
+from geo.params import parse_number, shown
 from geo.query import FacilityFilter, facility_properties, select_facilities
 from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
 from geo.sources import sources_for
+from geo.web import args
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
 from geo.web.responses import geojson_response
@@ -22,14 +24,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 GEMEINDE_COLUMNS = [AGS, NAME, BEZ, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI]
 GEOMETRY_MODES = ("display", "full")
-AGS_PATTERN = re.compile(r"\d{8}")
+AGS_PATTERN = re.compile(r"[0-9]{8}")
 
 
 def _geometry_mode() -> str:
-    mode = request.args.get("geometry", "display")
-    if mode not in GEOMETRY_MODES:
-        raise ApiError(400, f"geometry must be one of {', '.join(GEOMETRY_MODES)}", "geometry")
-    return mode
+    return args.choice("geometry", GEOMETRY_MODES, "display")
 
 
 def with_sources(collection: dict, *topics: str) -> dict:
@@ -79,34 +78,31 @@ FACILITY_COLUMNS = [f for f in FIELDS if f not in ("lat", "lon")] + [
 ]
 
 
-def list_arg(name: str) -> tuple[str, ...]:
-    """A parameter given repeatedly or comma-separated, as a tuple of non-empty values."""
-    values = [v.strip() for raw in request.args.getlist(name) for v in raw.split(",")]
-    return tuple(v for v in values if v)
+BBOX_HELP = "expected four numbers west,south,east,north"
 
 
 def bbox_arg() -> tuple[float, float, float, float] | None:
-    raw = request.args.get("bbox", "").strip()
+    raw = (args.one("bbox") or "").strip()
     if not raw:
         return None
-    try:
-        parts = tuple(float(v) for v in raw.split(","))
-    except ValueError:
-        raise ApiError(
-            400, f"bbox {raw!r}: expected four numbers west,south,east,north", "bbox"
-        ) from None
+    parts = raw.split(",")
     if len(parts) != 4:
-        raise ApiError(400, f"bbox {raw!r}: expected four numbers west,south,east,north", "bbox")
-    return parts  # type: ignore[return-value]
+        raise ApiError(400, f"bbox {shown(raw)}: {BBOX_HELP}", "bbox")
+    limits = ((-180.0, 180.0), (-90.0, 90.0), (-180.0, 180.0), (-90.0, 90.0))
+    west, south, east, north = (
+        parse_number("bbox", part, low, high) for part, (low, high) in zip(parts, limits,
+                                                                           strict=True)
+    )  # fmt: skip
+    return west, south, east, north
 
 
 @bp.get("/facilities")
 def facilities() -> Response:
     """Facilities as GeoJSON; filters ``category``, ``type``, ``ags``, ``bbox`` (lon/lat)."""
     query = FacilityFilter(
-        categories=list_arg("category"),
-        types=list_arg("type"),
-        ags=list_arg("ags"),
+        categories=args.many("category"),
+        types=args.many("type"),
+        ags=args.many("ags"),
         bbox=bbox_arg(),
     )
     selected = facility_properties(select_facilities(datasets().facilities, query))

@@ -8,9 +8,10 @@ import re
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from geo.geojson import GEOJSON_MIME, feature_collection, plain
+from geo.params import shown
 from geo.planning import (
     LEVELS,
     Analysis,
@@ -27,6 +28,7 @@ from geo.planning import (
 from geo.schema import AGS, QUARTIER_ID
 from geo.sources import sources_for
 from geo.tiers import TIERS
+from geo.web import args
 from geo.web.context import datasets, lru_cached
 from geo.web.errors import ApiError
 from geo.web.responses import geojson_response, serialised_response, to_json
@@ -35,7 +37,7 @@ __all__ = ["SOURCES", "bp"]
 
 bp = Blueprint("coverage_api", __name__, url_prefix="/api/coverage")
 
-AGS_PATTERN = re.compile(r"\d{8}")
+AGS_PATTERN = re.compile(r"[0-9]{8}")
 SOURCES = sources_for("population", "grid", "buildings", "boundaries", "quartiere", "facilities")
 UNIT_COLUMNS = [
     "key", "name", "kreis", "status", "tier", "unverified_residents", "residents",
@@ -56,16 +58,11 @@ MAX_LIMIT = 500
 
 
 def _selection() -> Selection:
-    return Selection.parse(
-        request.args.get("category"), request.args.get("type"), request.args.get("threshold_m")
-    )
+    return Selection.parse(args.one("category"), args.one("type"), args.one("threshold_m"))
 
 
 def _format(allowed: tuple[str, ...]) -> str:
-    fmt = request.args.get("format", allowed[0])
-    if fmt not in allowed:
-        raise ApiError(400, f"format must be one of {', '.join(allowed)}", "format")
-    return fmt
+    return args.choice("format", allowed, allowed[0])
 
 
 def _analysis(selection: Selection) -> Analysis:
@@ -116,9 +113,7 @@ def _weakest_tier(tiers: pd.Series) -> str:
 def coverage() -> Response:
     """Residents beyond reach per Gemeinde (default) or Kreis, for a category or type."""
     selection = _selection()
-    level = request.args.get("level", "gemeinde")
-    if level not in LEVELS:
-        raise ApiError(400, f"level must be one of {', '.join(LEVELS)}", "level")
+    level = args.choice("level", LEVELS, "gemeinde")
     fmt = _format(("json", "csv", "geojson"))
     analysis = _analysis(selection)
     table = lru_cached(("units", selection, level), lambda: unit_table(analysis, level))
@@ -166,7 +161,7 @@ def _coverage_body(
 def quartiere(ags: str) -> Response:
     """The Quartiere of one Gemeinde with their coverage, as GeoJSON (or CSV)."""
     if not AGS_PATTERN.fullmatch(ags):
-        raise ApiError(400, f"{ags!r} is not an AGS: expected 8 digits, e.g. 03159016", "ags")
+        raise ApiError(400, f"{shown(ags)} is not an AGS: expected 8 digits, e.g. 03159016", "ags")
     if ags not in set(datasets().gemeinden[AGS]):
         raise ApiError(404, f"no Gemeinde with AGS {ags} in Niedersachsen", "ags")
     selection = _selection()
@@ -199,19 +194,17 @@ def top() -> Response:
     """The most underserved Quartiere of all Gemeinden with data (``limit``, default 25)."""
     selection = _selection()
     fmt = _format(("geojson", "csv"))
-    raw_limit = request.args.get("limit", "25")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        raise ApiError(400, f"limit must be a whole number from 1 to {MAX_LIMIT}", "limit")
+    limit = args.whole("limit", 1, MAX_LIMIT, 25)
     analysis = _analysis(selection)
     figures = lru_cached(("quartier_figures", selection), lambda: quartier_figures(analysis))
     table = lru_cached(
-        ("top", selection, int(raw_limit)),
-        lambda: top_quartiere(analysis, int(raw_limit), figures),
+        ("top", selection, limit),
+        lambda: top_quartiere(analysis, limit, figures),
     )
     if fmt == "csv":
         return _csv(table, TOP_COLUMNS, selection, "erreichbarkeit_quartiere")
     collection = feature_collection(
         _rounded(table, TOP_COLUMNS), TOP_COLUMNS, id_column=QUARTIER_ID
     )
-    collection.update(_meta(selection, limit=int(raw_limit)))
+    collection.update(_meta(selection, limit=limit))
     return geojson_response(collection)
