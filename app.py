@@ -22,6 +22,7 @@ from geo.data import load_datasets
 __all__ = ["create_app"]
 
 log = logging.getLogger("nachbarschaftskarte")
+MAX_LOGGED_PATH = 300
 
 
 def _with_nonce(html: str, nonce: str) -> Markup:
@@ -38,13 +39,10 @@ def _log_requests(app: Flask) -> None:
     def _log(response: Response) -> Response:
         started = g.get("request_started")
         took_ms = (time.perf_counter() - started) * 1000 if started else float("nan")
-        log.info(
-            "%s %s %s %.1f ms",
-            request.method,
-            request.full_path.rstrip("?"),
-            response.status_code,
-            took_ms,
-        )
+        path = request.full_path.rstrip("?")
+        if len(path) > MAX_LOGGED_PATH:  # a hostile 10 MB URL is not copied into the log
+            path = f"{path[:MAX_LOGGED_PATH]}… ({len(path):,} characters)"
+        log.info("%s %s %s %.1f ms", request.method, path, response.status_code, took_ms)
         return response
 
 

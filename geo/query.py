@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.facilities import CATEGORIES, TYPES
-from geo.params import ParameterError, check_known
+from geo.params import ParameterError, check_known, shown
 
 __all__ = ["FacilityFilter", "facility_properties", "select_facilities"]
+
+_AGS = re.compile(r"[0-9]{8}")
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,9 @@ class FacilityFilter:
     def __post_init__(self) -> None:
         check_known("category", self.categories, CATEGORIES)
         check_known("type", self.types, TYPES)
-        bad = [a for a in self.ags if not (len(a) == 8 and a.isdigit())]
+        bad = [a for a in self.ags if not _AGS.fullmatch(a)]
         if bad:
-            raise ParameterError("ags", f"{bad[0]!r} is not an AGS (8 digits)")
+            raise ParameterError("ags", f"{shown(bad[0])} is not an AGS (8 ASCII digits)")
         if self.bbox is not None:
             west, south, east, north = self.bbox
             if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):

@@ -70,7 +70,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Response:
-        return _respond(err.code or 500, err.name, err.description or err.name)
+        response = _respond(err.code or 500, err.name, err.description or err.name)
+        for name, value in err.get_headers():  # e.g. Allow on 405, Retry-After on 503
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:
