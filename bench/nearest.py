@@ -62,18 +62,20 @@ def paths(points: np.ndarray) -> list[str]:
     return [f"/api/nearest?lat={lat:.5f}&lon={lon:.5f}&limit=10" for lat, lon in points]
 
 
-def wrk_script(urls: list[str], directory: Path, think_ms: int = 0) -> Path:
+def wrk_script(urls: list[str], directory: Path, think_ms: int = 0, gzip: bool = False) -> Path:
     """A wrk script cycling through ``urls``; with ``think_ms`` each connection pauses that
-    long between its requests (a fixed offered load, measured with wrk's low overhead)."""
-    script = directory / f"nearest_{think_ms}.lua"
+    long between its requests (a fixed offered load, measured with wrk's low overhead);
+    ``gzip`` sends ``Accept-Encoding: gzip`` as browsers do."""
+    script = directory / f"load_{think_ms}_{int(gzip)}.lua"
     table = ",\n".join(f'"{u}"' for u in urls)
     think = f"delay = function() return {think_ms} end\n" if think_ms else ""
+    headers = '{["Accept-Encoding"] = "gzip"}' if gzip else "nil"
     script.write_text(
         think + "local paths = {\n" + table + "\n}\n"
         "local i = 0\n"
         "request = function()\n"
         "  i = (i % #paths) + 1\n"
-        "  return wrk.format('GET', paths[i])\n"
+        f"  return wrk.format('GET', paths[i], {headers})\n"
         "end\n"
         "done = function(summary, latency, requests)\n"
         "  io.write(string.format('P50 %d\\nP99 %d\\nERRORS %d\\n', latency:percentile(50),\n"
@@ -97,12 +99,13 @@ def run_wrk(base: str, script: Path, seconds: int, connections: int) -> dict[str
     }
 
 
-def handler_ms(log: Path, offset: int) -> np.ndarray:
-    """Durations of the /api/nearest requests the app logged after byte ``offset``."""
+def handler_ms(log: Path, offset: int, path: str = "/api/nearest") -> np.ndarray:
+    """Durations of the ``path`` requests the app logged after byte ``offset``."""
     with open(log, encoding="utf-8") as handle:
         handle.seek(offset)
         text = handle.read()
-    return np.array([float(m) for m in re.findall(r"GET /api/nearest\S* 200 ([\d.]+) ms", text)])
+    pattern = rf"GET {re.escape(path)}\S* 200 ([\d.]+) ms"
+    return np.array([float(m) for m in re.findall(pattern, text)])
 
 
 def main() -> None:

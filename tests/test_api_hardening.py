@@ -106,3 +106,32 @@ def test_images_only_from_the_app_and_the_configured_tile_server(client):
                         "TILE_URL": "https://{s}.tiles.example.org/{z}/{x}/{y}.png"})  # fmt: skip
     policy = tiled.test_client().get("/").headers["Content-Security-Policy"]
     assert "img-src 'self' data: https://*.tiles.example.org;" in policy
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/coverage?category=treffpunkt",
+        "/api/coverage?category=treffpunkt&format=geojson&level=kreis",
+        "/api/coverage/03159016/quartiere?category=treffpunkt",
+        "/api/coverage/quartiere?category=beratung",
+        "/api/gemeinden",
+        "/api/orte",
+    ],
+)
+def test_cached_answers_carry_an_etag_revalidate_and_compress(client, url):
+    import gzip
+    import json
+
+    plain = client.get(url)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert plain.headers["Cache-Control"] == "public, max-age=600"
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    etag = plain.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["ETag"] != etag  # a different representation, a different tag
+    assert json.loads(gzip.decompress(zipped.data)) == plain.json
+    assert len(zipped.data) < len(plain.data) / 3

@@ -8,7 +8,7 @@ import geopandas as gpd
 from flask import Blueprint, Response
 
 from geo.facilities import FIELDS
-from geo.geojson import feature_collection
+from geo.geojson import GEOJSON_MIME, feature_collection
 from geo.params import parse_number, shown
 from geo.query import FacilityFilter, facility_properties, select_facilities
 from geo.schema import AGS, AREA_KM2, BEZ, GEMEINDEFREI, KREIS, KREIS_ARS, NAME, POPULATION
@@ -16,7 +16,7 @@ from geo.sources import sources_for
 from geo.web import args
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
-from geo.web.responses import geojson_response
+from geo.web.responses import Body, geojson_response, send_body, to_json
 
 __all__ = ["bp"]
 
@@ -45,22 +45,22 @@ def _gemeinden_frame(mode: str) -> gpd.GeoDataFrame:
 def gemeinden() -> Response:
     """All Gemeinden; ``?geometry=full`` for the 1:250,000 geometry instead of display."""
     mode = _geometry_mode()
-    payload = cached(
+    body = cached(
         ("gemeinden", mode),
-        lambda: with_sources(
+        lambda: Body.of(to_json(with_sources(
             feature_collection(_gemeinden_frame(mode), GEMEINDE_COLUMNS, id_column=AGS),
             "boundaries",
             "population",
-        ),
-    )
-    return geojson_response(payload)
+        ))),
+    )  # fmt: skip
+    return send_body(body, GEOJSON_MIME)
 
 
 @bp.get("/gemeinden/<ags>")
 def gemeinde(ags: str) -> Response:
     """One Gemeinde by its 8-digit AGS."""
     if not AGS_PATTERN.fullmatch(ags):
-        raise ApiError(400, f"{ags!r} is not an AGS: expected 8 digits, e.g. 03159016", "ags")
+        raise ApiError(400, f"{shown(ags)} is not an AGS: expected 8 digits, e.g. 03159016", "ags")
     frame = _gemeinden_frame(_geometry_mode())
     match = frame[frame[AGS] == ags]
     if match.empty:
@@ -113,10 +113,10 @@ def facilities() -> Response:
 @bp.get("/orte")
 def orte() -> Response:
     """Named places (Ortsteile) as GeoJSON points: labels that orient without map tiles."""
-    payload = cached(
+    body = cached(
         "orte",
-        lambda: with_sources(
+        lambda: Body.of(to_json(with_sources(
             feature_collection(datasets().orte, ["name", "place_class", "ags"]), "places"
-        ),
-    )
-    return geojson_response(payload)
+        ))),
+    )  # fmt: skip
+    return send_body(body, GEOJSON_MIME)

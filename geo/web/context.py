@@ -28,9 +28,12 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return cache[key]
 
 
-def lru_cached(key: Hashable, compute: Callable[[], T], maxsize: int = 32) -> T:
-    """Like `cached`, for keys chosen by users (thresholds): keeps the ``maxsize`` newest."""
-    cache: OrderedDict = current_app.extensions.setdefault("nk_lru", OrderedDict())
+def lru_cached(
+    key: Hashable, compute: Callable[[], T], maxsize: int = 16, name: str = "analyses"
+) -> T:
+    """Like `cached`, for keys chosen by users (thresholds): keeps the ``maxsize`` newest of
+    the cache ``name`` (analyses of 430,000 cells are large; serialised bodies are small)."""
+    cache: OrderedDict = current_app.extensions.setdefault(f"nk_lru_{name}", OrderedDict())
     if key in cache:
         cache.move_to_end(key)
         return cache[key]

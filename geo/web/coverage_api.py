@@ -31,7 +31,7 @@ from geo.tiers import TIERS
 from geo.web import args
 from geo.web.context import datasets, lru_cached
 from geo.web.errors import ApiError
-from geo.web.responses import geojson_response, serialised_response, to_json
+from geo.web.responses import cached_body, send_body
 
 __all__ = ["SOURCES", "bp"]
 
@@ -109,37 +109,55 @@ def _weakest_tier(tiers: pd.Series) -> str:
     return next((t for t in TIERS if t in present), TIERS[0])
 
 
+def _units(selection: Selection, level: str) -> pd.DataFrame:
+    analysis = _analysis(selection)
+    return lru_cached(("units", selection, level), lambda: unit_table(analysis, level))
+
+
+def _quartier_figures(selection: Selection) -> pd.DataFrame:
+    analysis = _analysis(selection)
+    return lru_cached(("quartier_figures", selection), lambda: quartier_figures(analysis))
+
+
 @bp.get("")
 def coverage() -> Response:
-    """Residents beyond reach per Gemeinde (default) or Kreis, for a category or type."""
+    """Residents beyond reach per Gemeinde (default) or Kreis, for a category or type.
+
+    JSON and GeoJSON answers are serialised once per selection and sent with an ETag, a
+    Cache-Control lifetime and gzip (`geo.web.responses.send_body`).
+    """
     selection = _selection()
     level = args.choice("level", LEVELS, "gemeinde")
     fmt = _format(("json", "csv", "geojson"))
-    analysis = _analysis(selection)
-    table = lru_cached(("units", selection, level), lambda: unit_table(analysis, level))
     if fmt == "csv":
-        return _csv(table, UNIT_COLUMNS, selection, f"erreichbarkeit_{level}")
+        return _csv(_units(selection, level), UNIT_COLUMNS, selection, f"erreichbarkeit_{level}")
     if fmt == "geojson":
-        shapes = lru_cached(("unit_shapes", level), lambda: unit_shapes(datasets(), level))
-        frame = gpd.GeoDataFrame(
-            _rounded(table, UNIT_COLUMNS).merge(shapes, on="key"),
-            geometry="geometry",
-            crs=shapes.crs,
+        body = cached_body(("coverage_geojson", selection, level),
+                           lambda: _coverage_collection(selection, level))  # fmt: skip
+        response = send_body(body, GEOJSON_MIME)
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="erreichbarkeit_{level}.geojson"'
         )
-        collection = feature_collection(frame, UNIT_COLUMNS, id_column="key")
-        collection.update(_meta(selection, level=level))
-        return geojson_response(collection, filename=f"erreichbarkeit_{level}.geojson")
-    text = lru_cached(
-        ("coverage_json", selection, level),
-        lambda: to_json(_coverage_body(analysis, table, selection, level)),
+        return response
+    body = cached_body(("coverage_json", selection, level),
+                       lambda: _coverage_body(selection, level))  # fmt: skip
+    return send_body(body)
+
+
+def _coverage_collection(selection: Selection, level: str) -> dict:
+    table = _units(selection, level)
+    shapes = lru_cached(("unit_shapes", level), lambda: unit_shapes(datasets(), level))
+    frame = gpd.GeoDataFrame(
+        _rounded(table, UNIT_COLUMNS).merge(shapes, on="key"), geometry="geometry", crs=shapes.crs
     )
-    return serialised_response(text)
+    collection = feature_collection(frame, UNIT_COLUMNS, id_column="key")
+    collection.update(_meta(selection, level=level))
+    return collection
 
 
-def _coverage_body(
-    analysis: Analysis, table: pd.DataFrame, selection: Selection, level: str
-) -> dict:
+def _coverage_body(selection: Selection, level: str) -> dict:
     """The JSON body of `coverage`: summary, histogram and one record per unit."""
+    table = _units(selection, level)
     with_data = table[table["status"] != "keine_daten"]
     summary = {
         "residents_with_data": float(with_data["residents_with_data"].sum()),
@@ -152,7 +170,7 @@ def _coverage_body(
     return {
         **_meta(selection, level=level),
         "summary": summary,
-        "histogram": selection_histogram(analysis),
+        "histogram": selection_histogram(_analysis(selection)),
         "units": _records(table, UNIT_COLUMNS),
     }
 
@@ -166,21 +184,17 @@ def quartiere(ags: str) -> Response:
         raise ApiError(404, f"no Gemeinde with AGS {ags} in Niedersachsen", "ags")
     selection = _selection()
     fmt = _format(("geojson", "csv"))
-    analysis = _analysis(selection)
-    figures = lru_cached(("quartier_figures", selection), lambda: quartier_figures(analysis))
-    table = quartier_table(analysis, ags, figures)
     if fmt == "csv":
+        table = quartier_table(_analysis(selection), ags, _quartier_figures(selection))
         return _csv(table, QUARTIER_COLUMNS, selection, f"erreichbarkeit_quartiere_{ags}")
-    text = lru_cached(
-        ("quartiere_geojson", selection, ags),
-        lambda: to_json(_quartiere_collection(analysis, table, selection, ags)),
-    )
-    return serialised_response(text, GEOJSON_MIME)
+    body = cached_body(("quartiere_geojson", selection, ags),
+                       lambda: _quartiere_collection(selection, ags))  # fmt: skip
+    return send_body(body, GEOJSON_MIME)
 
 
-def _quartiere_collection(
-    analysis: Analysis, table: pd.DataFrame, selection: Selection, ags: str
-) -> dict:
+def _quartiere_collection(selection: Selection, ags: str) -> dict:
+    analysis = _analysis(selection)
+    table = quartier_table(analysis, ags, _quartier_figures(selection))
     collection = feature_collection(
         _rounded(table, QUARTIER_COLUMNS), QUARTIER_COLUMNS, id_column=QUARTIER_ID
     )
@@ -195,16 +209,22 @@ def top() -> Response:
     selection = _selection()
     fmt = _format(("geojson", "csv"))
     limit = args.whole("limit", 1, MAX_LIMIT, 25)
-    analysis = _analysis(selection)
-    figures = lru_cached(("quartier_figures", selection), lambda: quartier_figures(analysis))
-    table = lru_cached(
-        ("top", selection, limit),
-        lambda: top_quartiere(analysis, limit, figures),
-    )
     if fmt == "csv":
-        return _csv(table, TOP_COLUMNS, selection, "erreichbarkeit_quartiere")
+        return _csv(_top(selection, limit), TOP_COLUMNS, selection, "erreichbarkeit_quartiere")
+    body = cached_body(("top_geojson", selection, limit),
+                       lambda: _top_collection(selection, limit))  # fmt: skip
+    return send_body(body, GEOJSON_MIME)
+
+
+def _top(selection: Selection, limit: int) -> pd.DataFrame:
+    analysis = _analysis(selection)
+    return top_quartiere(analysis, limit, _quartier_figures(selection))
+
+
+def _top_collection(selection: Selection, limit: int) -> dict:
+    table = _top(selection, limit)
     collection = feature_collection(
         _rounded(table, TOP_COLUMNS), TOP_COLUMNS, id_column=QUARTIER_ID
     )
     collection.update(_meta(selection, limit=limit))
-    return geojson_response(collection)
+    return collection
