@@ -137,3 +137,29 @@ def test_planner_select_click_goettingen_see_quartiere_and_table(page, live_serv
     assert "03159016" in page.locator("#dl-quartiere-geojson").get_attribute("href")
     assert page.problems == []
     assert page.foreign == []
+
+
+def test_planner_tooltips_show_a_hostile_name_as_text(page, live_server):
+    from tests.conftest import HOSTILE_NAME
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(live_server + "/planung", wait_until="networkidle")
+    page.wait_for_selector("#planner[data-state='ready']")
+    page.locator("path[data-ags='03159016']").click(force=True)
+    page.wait_for_selector("path.planner-facility")
+    # hover every facility of Göttingen in turn; collect what the tooltips show
+    texts = page.evaluate(
+        """() => Array.from(document.querySelectorAll('path.planner-facility')).map(el => {
+            el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true, clientX: 10,
+                                                          clientY: 10}));
+            const tips = Array.from(document.querySelectorAll('.leaflet-tooltip'));
+            const text = tips.map(t => t.textContent).join(' | ');
+            const html = tips.reduce((n, t) => n + t.querySelectorAll('img, a, script').length, 0);
+            el.dispatchEvent(new MouseEvent('mouseout', {bubbles: true}));
+            return [text, html];
+        })"""
+    )
+    assert any(HOSTILE_NAME in text for text, _ in texts), texts[:5]
+    assert all(elements == 0 for _, elements in texts)
+    assert dialogs == [] and page.foreign == []
