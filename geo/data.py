@@ -21,7 +21,7 @@ from pyproj import Transformer
 
 from geo.coverage import Demand, Grouping, prepare_demand
 from geo.display import to_web
-from geo.facilities import CATEGORIES
+from geo.facilities import CATEGORIES, TYPES
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.schema import (
     AGE_65PLUS,
@@ -188,10 +188,27 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 
 
 def read_facilities(path: Path) -> pd.DataFrame:
-    """Read facilities.csv as text columns in schema order."""
+    """Read facilities.csv as text columns in schema order, checking what the app relies on:
+    unique ids, known categories and types, and numeric WGS84 coordinates."""
     frame = _read_csv(path, list(FACILITY_FIELDS))
     if not frame["id"].is_unique:
         raise DatasetError(f"{path}: duplicate ids")
+    lat = pd.to_numeric(frame["lat"], errors="coerce").astype(float)
+    lon = pd.to_numeric(frame["lon"], errors="coerce").astype(float)
+    checks = [
+        ("category", ~frame["category"].isin(list(CATEGORIES))),
+        ("type", ~frame["type"].isin(list(TYPES))),
+        ("lat", ~lat.between(-90, 90)),
+        ("lon", ~lon.between(-180, 180)),
+    ]
+    for column, bad in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            value = str(frame[column].iloc[row])[:40]
+            raise DatasetError(
+                f"{path} line {row + 2}: {column} {value!r} is not valid "
+                f"({int(bad.sum())} rows like it); fix or re-import the file"
+            )
     return frame
 
 

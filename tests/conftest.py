@@ -7,6 +7,11 @@ licences are written in datasets/README.md. Unit tests build their own tiny shap
 from __future__ import annotations
 
 import os
+import sys
+
+if os.environ.get("NK_WITHOUT_PYARROW"):  # before pandas is imported: as if not installed
+    sys.modules["pyarrow"] = None  # type: ignore[assignment]
+
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

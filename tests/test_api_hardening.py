@@ -135,3 +135,30 @@ def test_cached_answers_carry_an_etag_revalidate_and_compress(client, url):
     assert zipped.headers["ETag"] != etag  # a different representation, a different tag
     assert json.loads(gzip.decompress(zipped.data)) == plain.json
     assert len(zipped.data) < len(plain.data) / 3
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [("lat", "abc", "line 5: lat 'abc' is not valid"), ("lon", "", "line 5: lon '' is not valid"),
+     ("category", "quatsch", "line 5: category 'quatsch'"), ("type", "disco", "line 5: type")],
+)  # fmt: skip
+def test_a_bad_facilities_file_at_start_names_file_line_and_column(tmp_path, column, value,
+                                                                   message):  # fmt: skip
+    import pandas as pd
+
+    from geo.data import FACILITIES_NAME, DatasetError
+    from tests.conftest import copy_datasets
+
+    data_dir = copy_datasets(tmp_path / "datasets")
+    path = data_dir / FACILITIES_NAME
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[3, column] = value
+    frame.to_csv(path, index=False)
+    with pytest.raises(DatasetError, match=message) as err:
+        create_app({"DATA_DIR": data_dir, "LOG_LEVEL": "WARNING"})
+    assert FACILITIES_NAME in str(err.value)
+
+
+def test_huge_headers_are_not_echoed(client):
+    resp = client.get("/api/nearest?lat=x&lon=1", headers={"X-Junk": "j" * 1_000_000})
+    assert resp.status_code == 400 and len(resp.data) < 500
