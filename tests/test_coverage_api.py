@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from geo.exports import METADATA_LINES
 from geo.schema import AGS
 
 
@@ -74,10 +75,14 @@ def test_csv_download_carries_parameters_and_sources(client):
     resp = client.get("/api/coverage?category=beratung&format=csv")
     assert resp.mimetype == "text/csv"
     assert "attachment" in resp.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
-    assert len(rows) == 964
-    assert rows[0]["category"] == "beratung" and rows[0]["threshold_m"] == "5000.0"
-    assert "Zensus 2022" in rows[0]["quellen"]
+    lines = resp.get_data(as_text=True).splitlines()
+    meta, body = lines[:METADATA_LINES], lines[METADATA_LINES:]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body))))
+    assert len(rows) == 964 and rows[0]["key"].startswith("03")
+    assert "category=beratung" in meta[5] and "threshold_m=5000.0" in meta[5]
+    assert "Zensus 2022" in meta[1] and "dl-de/by-2-0" in meta[2]
+    german = client.get("/api/coverage?category=beratung&format=csv&dialect=excel-de")
+    assert german.data.startswith(b"\xef\xbb\xbf#") and b";" in german.data
 
 
 def test_quartiere_of_a_city_with_stadtteile(client):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response
 
+from geo.exports import CSV_DIALECTS, ExportMetadata, to_csv
 from geo.geojson import GEOJSON_MIME, feature_collection, plain
 from geo.params import shown
 from geo.planning import (
@@ -83,13 +84,19 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def _csv(frame: pd.DataFrame, columns: list[str], selection: Selection, name: str) -> Response:
+    """A CSV download (``dialect`` rfc4180 by default, excel-de for the pages) with the
+    sources, tier and parameters in its leading metadata lines (`geo.exports`)."""
+    dialect = args.choice("dialect", CSV_DIALECTS, "rfc4180")
     out = _rounded(frame, columns)[columns]
-    for key, value in selection.as_dict().items():
-        out[key] = value
-    out["quellen"] = "; ".join(f"{s['source']} ({s['vintage']})" for s in SOURCES)
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False)
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    meta = ExportMetadata(
+        title=f"Nachbarschaftskarte Niedersachsen – {name}",
+        sources=SOURCES,
+        tier=_weakest_tier(frame["tier"]) if "tier" in frame.columns else "",
+        parameters=selection.as_dict(),
+        created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    response = Response(to_csv(out, columns, meta, dialect), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
