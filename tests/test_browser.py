@@ -163,3 +163,37 @@ def test_planner_tooltips_show_a_hostile_name_as_text(page, live_server):
     assert any(HOSTILE_NAME in text for text, _ in texts), texts[:5]
     assert all(elements == 0 for _, elements in texts)
     assert dialogs == [] and page.foreign == []
+
+
+def test_download_a_kreis_export_from_the_planner(page, live_server, tmp_path):
+    import pandas as pd
+
+    from geo.exports import METADATA_LINES
+
+    page.goto(live_server + "/planung", wait_until="networkidle")
+    page.wait_for_selector("#planner[data-state='ready']")
+    page.locator("#dl-area").fill("Kreis Göttingen")
+    page.locator("#dl-data").select_option("gemeinden")
+    page.locator("#dl-format").select_option("csv")
+    assert "kreis=03159" in page.locator("#dl-link").get_attribute("href")
+    with page.expect_download() as info:
+        page.locator("#dl-link").click()
+    download = info.value
+    assert download.suggested_filename == "nachbarschaftskarte_gemeinden_kreis-03159.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    table = pd.read_csv(path, sep=";", decimal=",", skiprows=METADATA_LINES,
+                        encoding="utf-8-sig", dtype={"Schlüssel": str})  # fmt: skip
+    assert len(table) == 40 and table["Schlüssel"].str.startswith("03159").all()
+    page.locator("#dl-area").fill("Atlantis")
+    assert "bitte aus der Liste" in page.locator("#dl-area-note").inner_text()
+    assert page.locator("#dl-link").get_attribute("aria-disabled") == "true"
+    assert page.problems == [] and page.foreign == []
+
+
+def test_the_statewide_map_offers_the_download_panel(page, live_server):
+    page.goto(live_server + "/karte", wait_until="networkidle")
+    page.locator("#dl-area").fill("Göttingen (Göttingen)")
+    page.locator("#dl-format").select_option("gpkg")
+    href = page.locator("#dl-link").get_attribute("href")
+    assert "ags=03159016" in href and "format=gpkg" in href and "dialect" not in href

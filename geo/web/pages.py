@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from geo.facilities import CATEGORIES, TYPES
 from geo.i18n import pick_language, strings
 from geo.maps import attribution_html, gemeinden_map
+from geo.schema import AGS, GEMEINDEFREI, KREIS, KREIS_ARS, NAME
 from geo.web.context import cached, datasets
 
 __all__ = ["bp"]
@@ -60,7 +61,7 @@ def density_map() -> str:
             tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         ),
     )
-    return render_template("pages/map.html", map=parts)
+    return render_template("pages/map.html", map=parts, areas=_download_areas())
 
 
 @bp.get("/planung")
@@ -73,10 +74,28 @@ def planner() -> str:
     return render_template(
         "planner/index.html",
         categories=categories,
+        areas=_download_areas(),
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         attribution=attribution_html() + FACILITY_ATTRIBUTION,
     )
+
+
+def _download_areas() -> list[dict[str, str]]:
+    """Kreise and Gemeinden by name for the download panel (labels unique: "Gemeinde, Kreis")."""
+
+    def build() -> list[dict[str, str]]:
+        gem = datasets().gemeinden
+        inhabited = gem[~gem[GEMEINDEFREI]]
+        kreise = inhabited.drop_duplicates(KREIS_ARS).sort_values(KREIS)
+        out = [{"label": f"Kreis {k}", "param": "kreis", "value": a}
+               for k, a in zip(kreise[KREIS], kreise[KREIS_ARS], strict=True)]  # fmt: skip
+        for row in inhabited.sort_values([NAME, KREIS]).itertuples():
+            label = f"{getattr(row, NAME)} ({getattr(row, KREIS)})"
+            out.append({"label": label, "param": "ags", "value": getattr(row, AGS)})
+        return out
+
+    return cached("download_areas", build)
 
 
 @bp.get("/healthz")

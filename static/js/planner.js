@@ -213,11 +213,11 @@
   }
 
   function updateDownloads() {
-    document.getElementById("dl-gemeinden-csv").href = ds.coverageUrl + query({ format: "csv" });
+    document.getElementById("dl-gemeinden-csv").href = ds.coverageUrl + query({ format: "csv", dialect: "excel-de" });
     document.getElementById("dl-gemeinden-geojson").href = ds.coverageUrl + query({ format: "geojson" });
     const q = state.selected
       ? ds.quartiereUrl.replace("AGS", state.selected) : ds.topUrl;
-    document.getElementById("dl-quartiere-csv").href = q + query({ format: "csv" });
+    document.getElementById("dl-quartiere-csv").href = q + query({ format: "csv", dialect: "excel-de" });
     document.getElementById("dl-quartiere-geojson").href = q + query({ format: "geojson" });
   }
 
