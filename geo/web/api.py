@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
-from flask import Blueprint, Response
+from flask import Blueprint, Response, render_template, request
 
+from geo.api_openapi import api_openapi
 from geo.facilities import FIELDS
 from geo.geojson import GEOJSON_MIME, feature_collection
 from geo.params import parse_number, shown
@@ -16,7 +17,7 @@ from geo.sources import sources_for
 from geo.web import args
 from geo.web.context import cached, datasets
 from geo.web.errors import ApiError
-from geo.web.responses import Body, geojson_response, send_body, to_json
+from geo.web.responses import Body, geojson_response, json_response, send_body, to_json
 
 __all__ = ["bp"]
 
@@ -120,3 +121,16 @@ def orte() -> Response:
         ))),
     )  # fmt: skip
     return send_body(body, GEOJSON_MIME)
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI 3.0 description of this API."""
+    return json_response(api_openapi(request.url_root.rstrip("/")))
+
+
+@bp.get("")
+def api_page() -> str:
+    """A readable page of the API description (served from here, no foreign assets)."""
+    spec = api_openapi(request.url_root.rstrip("/"))
+    return render_template("api.html", spec=spec)
