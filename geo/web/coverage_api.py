@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response
 
-from geo.exports import CSV_DIALECTS, ExportMetadata, to_csv
+from geo.exports import CSV_DIALECTS, ExportMetadata, to_csv, whole_residents
 from geo.geojson import GEOJSON_MIME, feature_collection, plain
 from geo.params import shown
 from geo.planning import (
@@ -71,11 +71,12 @@ def _analysis(selection: Selection) -> Analysis:
 
 
 def _rounded(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A copy with shares to 4 decimals and counts/metres to 1: no false precision."""
+    """A copy with residents as whole numbers, shares to 4 decimals and metres to 1: no
+    false precision."""
     out = frame.copy()
     for col in frame[columns].select_dtypes("number").columns:
         out[col] = frame[col].round(4 if col.endswith("share") else 1)
-    return out
+    return whole_residents(out)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
