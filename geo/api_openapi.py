@@ -121,6 +121,14 @@ def api_openapi(server: str) -> dict:
         ], _ok({"application/geo+json": obj, "text/csv": {"type": "string"},
                 "application/geopackage+sqlite3": {"type": "string", "format": "binary"}},
                "the file, as an attachment")),
+        "/api/suggest": _get("up to k new sites that bring the most residents within reach", [
+            *selection,
+            _param("ags", "one Gemeinde", _text(8, pattern="^[0-9]{8}$")),
+            _param("kreis", "one Kreis", _text(5, pattern="^[0-9]{5}$")),
+            _param("k", "number of sites, 1–10", {"type": "integer", "minimum": 1,
+                                                   "maximum": 10}),
+            _param("candidates", "cells: populated 100 m cells", _text(10, enum=["cells"])),
+        ], _ok({"application/json": obj}, "the sites, best first")),
         "/api/openapi.json": _get("this description", [], _ok({"application/json": obj},
                                                               "OpenAPI 3.0")),
     }  # fmt: skip

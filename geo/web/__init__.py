@@ -10,7 +10,17 @@ from flask import Flask
 
 from geo.finder import build_finder_index
 from geo.places import build_place_index
-from geo.web import api, coverage_api, errors, export_api, finder_api, ogc, pages, security
+from geo.web import (
+    api,
+    coverage_api,
+    errors,
+    export_api,
+    finder_api,
+    ogc,
+    pages,
+    security,
+    suggest_api,
+)
 
 __all__ = ["init_app"]
 
@@ -28,3 +38,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(finder_api.bp)
     app.register_blueprint(ogc.bp)
     app.register_blueprint(export_api.bp)
+    app.register_blueprint(suggest_api.bp)
