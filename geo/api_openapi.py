@@ -129,6 +129,29 @@ def api_openapi(server: str) -> dict:
                                                    "maximum": 10}),
             _param("candidates", "cells: populated 100 m cells", _text(10, enum=["cells"])),
         ], _ok({"application/json": obj}, "the sites, best first")),
+        "/api/whatif": {"post": {
+            "summary": "what a scenario changes: sites added, facilities removed",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False,
+                "properties": {
+                    "category": {"type": "string", "enum": categories},
+                    "type": {"type": "string", "enum": types},
+                    "threshold_m": {"type": "number", "minimum": MIN_THRESHOLD_M,
+                                    "maximum": MAX_THRESHOLD_M},
+                    "add": {"type": "array", "maxItems": 50, "items": {
+                        "type": "object", "required": ["lat", "lon"],
+                        "additionalProperties": False,
+                        "properties": {"lat": {"type": "number", "minimum": 51.2,
+                                               "maximum": 54.0},
+                                       "lon": {"type": "number", "minimum": 6.5,
+                                               "maximum": 11.7}}}},
+                    "remove": {"type": "array", "maxItems": 500,
+                               "items": {"type": "string", "pattern": "^f[0-9a-f]{12}$"}},
+                }}}}},
+            "responses": {"200": _ok({"application/json": obj}, "changed figures per "
+                                     "Gemeinde and Quartier and a summary"),
+                          "400": ERROR, "413": ERROR, "415": ERROR},
+        }},
         "/api/openapi.json": _get("this description", [], _ok({"application/json": obj},
                                                               "OpenAPI 3.0")),
     }  # fmt: skip

@@ -46,6 +46,7 @@ __all__ = [
     "cell_coverage",
     "distance_histogram",
     "distance_to_edge",
+    "fca_from_pairs",
     "nearest_distance",
     "prepare_demand",
     "two_step_fca",
@@ -107,10 +108,10 @@ def two_step_fca(
         catchment_m,
         output_type="ndarray",
     )
-    return _fca_from_pairs(pairs["i"], pairs["j"], population, len(supply_xy))
+    return fca_from_pairs(pairs["i"], pairs["j"], population, len(supply_xy))
 
 
-def _fca_from_pairs(
+def fca_from_pairs(
     fac: np.ndarray, dem: np.ndarray, population: np.ndarray, n_supply: int
 ) -> np.ndarray:
     """2SFCA from the (facility, demand) pairs within the catchment."""
@@ -272,6 +273,7 @@ class CellCoverage:
     access_per_10k: np.ndarray  # 2SFCA supply ratio
     tier: np.ndarray  # tier code of each cell for the chosen category
     threshold_m: float
+    nearest: np.ndarray | None = None  # index of the nearest facility (-1: none or no data)
 
     @property
     def has_data(self) -> np.ndarray:
@@ -290,6 +292,7 @@ class CellCoverage:
             self.access_per_10k[mask],
             self.tier[mask],
             self.threshold_m,
+            None if self.nearest is None else self.nearest[mask],
         )
 
 
@@ -321,13 +324,14 @@ def cell_coverage(
     has_data = demand.has_data(category)
     # distances count only where there are data: no need to measure them elsewhere
     distance = np.full(len(demand.xy), np.inf)
-    distance[has_data], _ = nearest_distance(demand.xy[has_data], supply_xy)
+    nearest = np.full(len(demand.xy), -1, dtype=np.int64)
+    distance[has_data], nearest[has_data] = nearest_distance(demand.xy[has_data], supply_xy)
     access = np.zeros(len(demand.xy))
     if len(supply_xy):
         pairs = cKDTree(supply_xy).sparse_distance_matrix(
             demand.tree, threshold_m, output_type="ndarray"
         )
-        access = _fca_from_pairs(pairs["i"], pairs["j"], demand.population, len(supply_xy))
+        access = fca_from_pairs(pairs["i"], pairs["j"], demand.population, len(supply_xy))
     return CellCoverage(
         distance_m=distance,
         covered=has_data & (distance <= threshold_m),
@@ -335,6 +339,7 @@ def cell_coverage(
         access_per_10k=access,
         tier=demand.tiers[category],
         threshold_m=float(threshold_m),
+        nearest=nearest,
     )
 
 

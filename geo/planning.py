@@ -216,3 +216,56 @@ def method_parameters() -> dict[str, object]:
         "walk_m_per_min": WALK_M_PER_MIN,
         "default_threshold_m": DEFAULT_THRESHOLD_M,
     }
+
+
+def scenario_figures(analysis: Analysis, changed: CellCoverage) -> dict[str, object]:
+    """What a scenario changes against the baseline analysis: residents newly within reach
+    and newly beyond (all, under 15, 65+), per Gemeinde and Quartier where anything changed.
+
+    Only cells with data count, as in the figures themselves.
+    """
+    data, base = analysis.data, analysis.coverage
+    has_data = base.has_data
+    gained = has_data & ~base.covered & changed.covered
+    lost = has_data & base.covered & ~changed.covered
+    moved = has_data & (gained | lost | (base.distance_m != changed.distance_m))
+    demand = data.demand
+    counts = {"": demand.population, "u15_": demand.u15, "a65plus_": demand.a65plus}
+
+    def per_unit(level: str) -> list[dict[str, object]]:
+        grouping = data.groupings[level]
+        n = len(grouping.keys)
+
+        def total(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(grouping.codes, weights=weights, minlength=n)
+
+        residents = total(demand.population * has_data)
+        before = total(demand.population * (has_data & ~base.covered))
+        sums = {f"{p}{k}": total(v * m) for p, v in counts.items()
+                for k, m in (("newly_within_reach", gained), ("newly_beyond", lost))}  # fmt: skip
+        rows = []
+        for unit in np.unique(grouping.codes[moved]):
+            row: dict[str, object] = {"key": str(grouping.keys[unit])}
+            row.update({name: round(values[unit]) for name, values in sums.items()})
+            after = before[unit] - sums["newly_within_reach"][unit] + sums["newly_beyond"][unit]
+            share = residents[unit]
+            row.update({
+                "beyond_before": round(before[unit]), "beyond_after": round(after),
+                "beyond_share_before": round(before[unit] / share, 4) if share else None,
+                "beyond_share_after": round(after / share, 4) if share else None,
+            })  # fmt: skip
+            rows.append(row)
+        return rows
+
+    gemeinden = per_unit("gemeinde")
+    names = data.gemeinden.set_index(AGS)[NAME]
+    for row in gemeinden:
+        row["name"] = names.get(row["key"], "")
+    quartiere = per_unit("quartier")
+    info = data.quartier_info.set_index(data.groupings["quartier"].keys)
+    for row in quartiere:
+        row["name"] = info.at[row["key"], "name"]
+        row[AGS] = info.at[row["key"], AGS]
+    summary = {f"{p}{k}": round(v[m].sum()) for p, v in counts.items()
+               for k, m in (("newly_within_reach", gained), ("newly_beyond", lost))}  # fmt: skip
+    return {"summary": summary, "gemeinden": gemeinden, "quartiere": quartiere}

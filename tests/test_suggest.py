@@ -117,3 +117,58 @@ def test_suggest_api_answers_with_sites_and_refuses_bad_input(client):
                              ("threshold_m=1e3", "threshold_m")]:  # fmt: skip
         resp = client.get(f"/api/suggest?category=treffpunkt&{query}")
         assert resp.status_code == 400 and resp.json["parameter"] == parameter, query
+
+
+def test_a_scenario_equals_a_full_recomputation(meeting_places):
+    """apply_change only measures the cells that can change: it must agree with measuring all."""
+    from geo.coverage import cell_coverage
+    from geo.whatif import Change, apply_change
+
+    data, selection = meeting_places.data, meeting_places.selection
+    facilities = selection.facilities(data.facilities)
+    supply = np.column_stack([facilities.geometry.x, facilities.geometry.y])
+    rng = np.random.default_rng(5)
+    removed = np.zeros(len(supply), dtype=bool)
+    removed[rng.choice(len(supply), 40, replace=False)] = True
+    added = data.demand.xy[rng.choice(len(data.demand.xy), 15, replace=False)] + 37.0
+    fast = apply_change(data.demand, meeting_places.coverage, supply,
+                        Change(added_xy=added, removed=removed), selection.category)  # fmt: skip
+    full = cell_coverage(data.demand, np.vstack([supply[~removed], added]),
+                         selection.threshold_m, selection.category)  # fmt: skip
+    assert np.array_equal(fast.covered, full.covered)
+    finite = np.isfinite(full.distance_m)
+    assert np.allclose(fast.distance_m[finite], full.distance_m[finite])
+    assert np.allclose(fast.access_per_10k, full.access_per_10k)
+
+
+def test_whatif_adding_the_best_suggestion_brings_its_residents_within_reach(client):
+    site = client.get("/api/suggest?category=treffpunkt&kreis=03159&k=1").json["sites"][0]
+    body = {"category": "treffpunkt", "add": [{"lat": site["lat"], "lon": site["lon"]}]}
+    answer = client.post("/api/whatif", json=body).json
+    assert answer["summary"]["newly_beyond"] == 0
+    # the same site from both endpoints: the same residents (a rounded position moves <0.1 m)
+    assert answer["summary"]["newly_within_reach"] == pytest.approx(site["newly_within_reach"],
+                                                                    rel=0.005)  # fmt: skip
+    row = next(g for g in answer["gemeinden"] if g["key"] == site["ags"])
+    assert row["beyond_after"] == row["beyond_before"] - row["newly_within_reach"]
+
+
+def test_whatif_removing_facilities_and_bad_scenarios(client):
+    ids = [f["id"] for f in client.get("/api/facilities?ags=03159016&type=jugendzentrum").json[
+        "features"]]  # fmt: skip
+    answer = client.post("/api/whatif", json={"type": "jugendzentrum", "remove": ids}).json
+    assert answer["summary"]["newly_beyond"] > 0 and answer["summary"]["newly_within_reach"] == 0
+    goe = next(g for g in answer["gemeinden"] if g["key"] == "03159016")
+    assert goe["beyond_after"] == goe["beyond_before"] + goe["newly_beyond"]
+    for body, status, parameter in [
+        ([1, 2], 400, "body"), ({"category": "treffpunkt", "foo": 1}, 400, "body"),
+        ({"category": "treffpunkt", "add": [{"lat": True, "lon": 9.9}]}, 400, "add"),
+        ({"category": "treffpunkt", "add": [{"lat": 60.0, "lon": 9.9}]}, 400, "add"),
+        ({"category": "treffpunkt", "remove": ["f000000000000"]}, 400, "remove"),
+        ({"category": "treffpunkt", "add": [{"lat": 52.0, "lon": 9.0}] * 51}, 400, "add"),
+    ]:  # fmt: skip
+        resp = client.post("/api/whatif", json=body)
+        assert resp.status_code == status and resp.json["parameter"] == parameter, body
+    assert client.post("/api/whatif", data="{}", content_type="text/plain").status_code == 415
+    big = client.post("/api/whatif", data="[" * 70_000, content_type="application/json")
+    assert big.status_code == 413
