@@ -197,3 +197,37 @@ def test_the_statewide_map_offers_the_download_panel(page, live_server):
     page.locator("#dl-format").select_option("gpkg")
     href = page.locator("#dl-link").get_attribute("href")
     assert "ags=03159016" in href and "format=gpkg" in href and "dialect" not in href
+
+
+def test_planner_scenario_suggest_take_switch_off_reload(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(live_server + "/planung", wait_until="networkidle")
+    page.wait_for_selector("#planner[data-state='ready']")
+    page.locator("path[data-ags='03159016']").click(force=True)
+    page.wait_for_selector("#planner[data-selected='03159016']")
+    page.wait_for_selector("path.planner-facility")
+    page.locator("#scenario-k").fill("3")
+    page.get_by_role("button", name="Standorte vorschlagen").click()
+    expect(page.locator(".take-suggestion")).to_have_count(3, timeout=20_000)
+    assert "Göttingen" in page.locator("#scenario-suggestions").inner_text()
+    page.locator(".take-suggestion").first.click()
+    page.wait_for_selector("#scenario-summary")
+    first = page.locator("#scenario-summary").inner_text()
+    assert first.startswith("1 neuer Standort, 0 abgeschaltet: +") and "neu in Reichweite" in first
+    assert "add=" in page.url
+    page.locator("path.planner-facility").first.click(force=True)
+    expect(page.locator("#scenario-summary")).not_to_have_text(first, timeout=20_000)
+    assert "remove=f" in page.url
+    assert page.locator("path.switched-off").count() == 1
+    both = page.locator("#scenario-summary").inner_text()
+    assert both.startswith("1 neuer Standort, 1 abgeschaltet: ")
+    page.goto(page.url, wait_until="networkidle")  # reload: the same scenario from the URL
+    page.wait_for_selector("#planner[data-state='ready']")
+    expect(page.locator("#scenario-summary")).to_have_text(both, timeout=20_000)
+    assert page.locator("path.scenario-site").count() == 1
+    page.get_by_role("button", name="Standort auf der Karte setzen").click()
+    box = page.locator("#planner-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("path.scenario-site")).to_have_count(2, timeout=20_000)
+    assert page.problems == [] and page.foreign == []

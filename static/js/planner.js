@@ -31,6 +31,10 @@
 
   const state = { units: {}, gemeinden: null, quartiere: null, facilities: null,
                   selected: null, rows: [], sortKey: "beyond", params: null };
+  // what static/js/scenario.js needs: the map, the selection and whether it is placing a site
+  const planner = { map: map, picking: false,
+                    params: () => Object.assign({}, state.params), selected: () => state.selected };
+  window.nkPlanner = planner;
 
   function colour(share, tier) {
     let i = 0;
@@ -303,6 +307,7 @@
           fillColor: "#08306b", fillOpacity: 1, className: "planner-facility" }),
         onEachFeature: (f, layer) => layer.bindTooltip(() => make("span", f.properties.name + " (" + f.properties.type_label_de + ")")),
       }).addTo(map);
+      document.dispatchEvent(new CustomEvent("nk:facilities", { detail: state.facilities }));
       const name = (unit.name || ags);
       const cells = QUARTIER_NOTE;
       const note = unit.status === "keine_daten"
@@ -336,7 +341,10 @@
             (u.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
           return box;
         }, { sticky: true });
-        layer.on("click", () => selectGemeinde(f.properties.ags, true).catch(showError));
+        layer.on("click", () => {
+          if (planner.picking) return;  // the scenario is placing a site
+          selectGemeinde(f.properties.ags, true).catch(showError);
+        });
       },
     }).addTo(map);
     addHatchPattern();
