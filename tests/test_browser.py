@@ -231,3 +231,45 @@ def test_planner_scenario_suggest_take_switch_off_reload(page, live_server):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.locator("path.scenario-site")).to_have_count(2, timeout=20_000)
     assert page.problems == [] and page.foreign == []
+
+
+def test_planner_search_a_kreis_and_get_suggestions_there(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(live_server + "/planung", wait_until="networkidle")
+    page.wait_for_selector("#planner[data-state='ready']")
+    page.locator("#area-search").fill("Kreis Göttingen")
+    page.locator("#area-search").press("Enter")
+    page.wait_for_selector("#planner[data-kreis='03159']")
+    page.locator("#scenario-k").fill("3")
+    page.get_by_role("button", name="Standorte vorschlagen").click()
+    expect(page.locator(".take-suggestion")).to_have_count(3, timeout=20_000)
+    assert "(Göttingen)" in page.locator("#scenario-suggestions").inner_text()  # in the Kreis
+    legend = page.locator("#legend").inner_text()
+    assert "neuer Standort" in legend and "Einrichtung" in legend
+    assert "Einwohner" in page.locator("#chart").inner_text()  # the chart says its units
+
+
+def test_planner_keyboard_only_selection(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(live_server + "/planung", wait_until="networkidle")
+    page.wait_for_selector("#planner[data-state='ready']")
+    for _ in range(30):  # Tab to the area search
+        if page.evaluate("document.activeElement.id") == "area-search":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "area-search"
+    page.keyboard.type("Göttingen (Göttingen)")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#planner[data-selected='03159016']")
+    expect(page.locator("#quartiere-table tbody tr")).to_have_count(17, timeout=20_000)
+    for _ in range(80):  # Tab on to the first row of the table
+        if page.evaluate("document.activeElement.tagName") == "TR":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "TR"
+    page.keyboard.press("Enter")
+    row = page.locator("#quartiere-table tbody tr[aria-selected='true']")
+    expect(row).to_have_count(1)
+    assert page.problems == [] and page.foreign == []

@@ -110,6 +110,11 @@
     });
     const li = make("li"); const sw = make("span"); sw.className = "swatch hatch";
     li.appendChild(sw); li.appendChild(document.createTextNode("keine Daten")); list.appendChild(li);
+    [["dot facility", "Einrichtung (Klick: im Szenario abschalten)"], ["dot off", "abgeschaltet (Szenario)"],
+     ["dot site", "neuer Standort (Szenario)"]].forEach(([cls, label]) => {
+      const item = make("li"); const sym = make("span"); sym.className = "symbol " + cls;
+      item.appendChild(sym); item.appendChild(document.createTextNode(label)); list.appendChild(item);
+    });
     legend.appendChild(list);
     legend.appendChild(make("small", "¹ Treffpunkte aus OpenStreetMap (2021), nicht auf Vollständigkeit geprüft"));
   }
@@ -141,6 +146,11 @@
     const w = 380, h = 150, pad = 28, bw = (w - pad) / histogram.length;
     svg.setAttribute("viewBox", "0 0 " + w + " " + h);
     const max = Math.max(1, ...histogram.map((b) => b.residents));
+    const caption = document.createElementNS(ns, "text");
+    caption.setAttribute("x", String(w / 2)); caption.setAttribute("y", String(h - 2));
+    caption.setAttribute("text-anchor", "middle");
+    caption.textContent = "Luftlinie zum nächsten Angebot (km); Balken: Einwohner";
+    svg.appendChild(caption);
     histogram.forEach((b, i) => {
       const bh = (h - 2 * pad) * (b.residents / max);
       const rect = document.createElementNS(ns, "rect");
@@ -198,13 +208,25 @@
       tr.appendChild(cell);
       ["beyond", "a65plus_beyond", "u15_beyond"].forEach((k) => tr.appendChild(make("td", p[k] === null ? "–" : fmt.format(p[k]))));
       tr.appendChild(make("td", p.beyond_share === null ? "–" : pct.format(p.beyond_share)));
-      const open = () => showQuartier(f);
+      const open = () => {
+        showQuartier(f);
+        focusRow(p.quartier_id);
+        if (p.ags && p.ags !== state.selected) selectGemeinde(p.ags, false).catch(showError);
+      };
       tr.addEventListener("click", open);
       tr.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
       body.appendChild(tr);
     });
     document.querySelectorAll("#quartiere-table th button").forEach((b) => {
       b.setAttribute("aria-pressed", String(b.dataset.sort === key));
+    });
+  }
+
+  function focusRow(quartierId) {
+    document.querySelectorAll("#quartiere-table tbody tr").forEach((tr) => {
+      const hit = tr.dataset.quartier === quartierId;
+      tr.setAttribute("aria-selected", String(hit));
+      if (hit) { tr.focus(); tr.scrollIntoView({ block: "nearest" }); }
     });
   }
 
@@ -250,7 +272,10 @@
   function refresh() {
     state.params = readParams();
     root.dataset.state = "loading";
-    document.getElementById("summary").classList.remove("error");
+    const summary = document.getElementById("summary");
+    summary.classList.remove("error");
+    summary.setAttribute("aria-busy", "true");
+    summary.replaceChildren(make("p", "Berechne die Erreichbarkeit für ganz Niedersachsen …"));
     return getJSON(ds.coverageUrl + query()).then((body) => {
       state.units = {};
       body.units.forEach((u) => { state.units[u.key] = u; });
@@ -265,7 +290,10 @@
       });
       updateDownloads();
       return state.selected ? selectGemeinde(state.selected, false) : showTop();
-    }).then(() => { root.dataset.state = "ready"; }).catch(showError);
+    }).then(() => {
+      root.dataset.state = "ready";
+      document.getElementById("summary").removeAttribute("aria-busy");
+    }).catch(showError);
   }
 
   function showTop() {
@@ -298,10 +326,18 @@
           box.appendChild(make("div", p.status === "keine_daten" ? "keine Daten" :
             fmt.format(p.beyond) + " von " + fmt.format(p.residents) + " Einw. außerhalb" +
             (p.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
+          if (p.access_per_10k !== null && p.access_per_10k !== undefined) {
+            box.appendChild(make("div", "Versorgung (2SFCA): " + p.access_per_10k.toLocaleString("de-DE",
+              { maximumFractionDigits: 1 }) + " Angebote je 10.000 Einwohner im Umkreis von " +
+              fmt.format(state.threshold) + " m"));
+          }
           return box;
         }),
       }).addTo(map);
-      state.quartiere.eachLayer((layer) => applyHatch(layer, layer.feature.properties));
+      state.quartiere.eachLayer((layer) => {
+        applyHatch(layer, layer.feature.properties);
+        layer.on("click", () => focusRow(layer.feature.properties.quartier_id));
+      });
       state.facilities = L.geoJSON(fac, {
         pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 6, color: "#fff", weight: 2,
           fillColor: "#08306b", fillOpacity: 1, className: "planner-facility" }),
@@ -323,6 +359,32 @@
   document.querySelectorAll("#quartiere-table th button").forEach((b) => {
     b.addEventListener("click", () => { state.sortKey = b.dataset.sort; drawRows(); });
   });
+  // Gemeinde or Kreis by name (keyboard friendly): a Gemeinde is selected, a Kreis is zoomed
+  // to and becomes the region of the scenario's suggestions.
+  const areaInput = document.getElementById("area-search");
+  const areas = new Map();
+  document.querySelectorAll("#dl-areas option").forEach((o) => areas.set(o.value, o.dataset));
+  function goToArea() {
+    const found = areas.get(areaInput.value.trim());
+    const note = document.getElementById("area-note");
+    if (!found) { note.textContent = areaInput.value.trim() ? "Bitte einen Namen aus der Liste wählen." : ""; return; }
+    note.textContent = "";
+    if (found.param === "ags") {
+      planner.kreis = null;
+      selectGemeinde(found.value, true).catch(showError);
+    } else {
+      planner.kreis = found.value;
+      state.selected = null;
+      root.dataset.selected = "";
+      root.dataset.kreis = found.value;
+      const bounds = L.latLngBounds([]);
+      Object.entries(state.byAgs).forEach(([ags, layer]) => { if (ags.startsWith(found.value)) bounds.extend(layer.getBounds()); });
+      if (bounds.isValid()) map.fitBounds(bounds);
+      note.textContent = "Kreis gewählt: Vorschläge gelten für den ganzen Kreis.";
+    }
+  }
+  areaInput.addEventListener("change", goToArea);
+  areaInput.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); goToArea(); } });
   document.getElementById("selection").addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
   document.getElementById("what").addEventListener("change", refresh);
 

@@ -96,6 +96,7 @@
     const q = new URLSearchParams(planner.params());
     q.set("k", k);
     if (planner.selected()) q.set("ags", planner.selected());
+    else if (planner.kreis) q.set("kreis", planner.kreis);
     const list = document.getElementById("scenario-suggestions");
     box.dataset.state = "loading";
     return fetch(ds.suggestUrl + "?" + q.toString()).then((r) => r.json()).then((answer) => {
