@@ -131,6 +131,7 @@ def test_planner_select_click_goettingen_see_quartiere_and_table(page, live_serv
     first = [int(c.replace(".", "")) for c in rows.nth(0).locator("td").all_inner_texts()[1:2]]
     second = [int(c.replace(".", "")) for c in rows.nth(1).locator("td").all_inner_texts()[1:2]]
     assert first >= second  # sorted by residents beyond reach
+    page.get_by_role("button", name="Alle Spalten (65+, unter 15)").click()
     page.get_by_role("button", name="65+ außerhalb").click()
     assert page.get_by_role("button", name="65+ außerhalb").get_attribute("aria-pressed") == "true"
     assert "format=csv" in page.locator("#dl-quartiere-csv").get_attribute("href")
@@ -230,6 +231,7 @@ def test_planner_scenario_suggest_take_switch_off_reload(page, live_server):
     box = page.locator("#planner-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.locator("path.scenario-site")).to_have_count(2, timeout=20_000)
+    expect(page.locator("#scenario-summary")).to_contain_text("2 neue Standorte, 1 abgeschaltet")
     assert page.problems == [] and page.foreign == []
 
 
@@ -248,6 +250,13 @@ def test_planner_search_a_kreis_and_get_suggestions_there(page, live_server):
     legend = page.locator("#legend").inner_text()
     assert "neuer Standort" in legend and "Einrichtung" in legend
     assert "Einwohner" in page.locator("#chart").inner_text()  # the chart says its units
+    # the Kreis level colours every Gemeinde by its Kreis; the age columns come on demand
+    page.locator("#level").select_option("kreis")
+    page.wait_for_selector("#planner[data-state='ready']")
+    expect(page.locator("#summary")).to_contain_text("Kreisen")
+    assert not page.locator("#quartiere-table th").nth(2).is_visible()
+    page.get_by_role("button", name="Alle Spalten (65+, unter 15)").click()
+    assert page.locator("#quartiere-table th").nth(2).is_visible()
 
 
 def test_planner_keyboard_only_selection(page, live_server):

@@ -136,7 +136,8 @@
         "eine mögliche Lücke, kein Beleg für Unterversorgung."));
     }
     box.appendChild(make("p", "Daten gibt es für " + s.units_with_data + " von " + s.units +
-      " Gemeinden; die übrigen erscheinen schraffiert als „keine Daten“."));
+      (state.level === "kreis" ? " Kreisen" : " Gemeinden") +
+      "; die übrigen erscheinen schraffiert als „keine Daten“."));
   }
 
   function renderChart(histogram) {
@@ -260,6 +261,11 @@
     box.classList.add("error");
   }
 
+  // Level "kreis": every Gemeinde shows the figures of its Kreis (the first 5 digits of its key)
+  function unitOf(ags) {
+    return state.units[state.level === "kreis" ? ags.slice(0, 5) : ags];
+  }
+
   function readParams() {
     const what = document.getElementById("what").value.split(":");
     const params = {};
@@ -276,7 +282,8 @@
     summary.classList.remove("error");
     summary.setAttribute("aria-busy", "true");
     summary.replaceChildren(make("p", "Berechne die Erreichbarkeit für ganz Niedersachsen …"));
-    return getJSON(ds.coverageUrl + query()).then((body) => {
+    state.level = document.getElementById("level").value;
+    return getJSON(ds.coverageUrl + query({ level: state.level })).then((body) => {
       state.units = {};
       body.units.forEach((u) => { state.units[u.key] = u; });
       state.threshold = body.parameters.threshold_m;
@@ -284,7 +291,7 @@
       renderChart(body.histogram);
       renderLegend(body.parameters.threshold_m);
       state.gemeinden.eachLayer((layer) => {
-        const unit = state.units[layer.feature.properties.ags];
+        const unit = unitOf(layer.feature.properties.ags);
         layer.setStyle(styleFor(unit));
         applyHatch(layer, unit);
       });
@@ -387,6 +394,12 @@
   areaInput.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); goToArea(); } });
   document.getElementById("selection").addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
   document.getElementById("what").addEventListener("change", refresh);
+  document.getElementById("level").addEventListener("change", refresh);
+  document.getElementById("all-columns").addEventListener("click", (e) => {
+    const on = e.currentTarget.getAttribute("aria-pressed") !== "true";
+    e.currentTarget.setAttribute("aria-pressed", String(on));
+    document.getElementById("quartiere-table").classList.toggle("all-columns", on);
+  });
 
   getJSON(ds.gemeindenUrl).then((fc) => {
     state.byAgs = {};
@@ -395,7 +408,7 @@
       onEachFeature: (f, layer) => {
         state.byAgs[f.properties.ags] = layer;
         layer.bindTooltip(() => {
-          const u = state.units[f.properties.ags];
+          const u = unitOf(f.properties.ags);
           const box = make("div");
           box.appendChild(make("strong", f.properties.name));
           box.appendChild(make("div", !u || u.status === "keine_daten" ? "keine Daten" :
