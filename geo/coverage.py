@@ -144,7 +144,8 @@ def weighted_median(
     keep = (weights > 0) & np.isfinite(values)
     if not keep.any():
         return out
-    values, weights, groups = values[keep], weights[keep], groups[keep]
+    if not keep.all():  # copies only when something is left out
+        values, weights, groups = values[keep], weights[keep], groups[keep]
     if bins is None:  # a few values per bin and group: small histograms, few candidates
         bins = int(np.clip(4 * len(values) // max(n_groups, 1), 64, 1024))
     lo, hi = values.min(), values.max()
@@ -323,9 +324,12 @@ def cell_coverage(
     supply_xy = np.asarray(supply_xy, dtype=float).reshape(-1, 2)
     has_data = demand.has_data(category)
     # distances count only where there are data: no need to measure them elsewhere
-    distance = np.full(len(demand.xy), np.inf)
-    nearest = np.full(len(demand.xy), -1, dtype=np.int64)
-    distance[has_data], nearest[has_data] = nearest_distance(demand.xy[has_data], supply_xy)
+    if has_data.all():  # meeting places: every cell, without copying the coordinates
+        distance, nearest = nearest_distance(demand.xy, supply_xy)
+    else:
+        distance = np.full(len(demand.xy), np.inf)
+        nearest = np.full(len(demand.xy), -1, dtype=np.int64)
+        distance[has_data], nearest[has_data] = nearest_distance(demand.xy[has_data], supply_xy)
     access = np.zeros(len(demand.xy))
     if len(supply_xy):
         pairs = cKDTree(supply_xy).sparse_distance_matrix(
