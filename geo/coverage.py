@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,10 +35,12 @@ from geo.schema import AGE_65PLUS, AGE_U15
 from geo.tiers import NO_DATA, TIER_CODES, TIERS, UNVERIFIED
 
 __all__ = [
+    "BLOCK_M",
     "DEFAULT_THRESHOLD_M",
     "DETOUR_FACTOR",
     "DISTANCE_BANDS_M",
     "WALK_M_PER_MIN",
+    "Blocks",
     "CellCoverage",
     "Demand",
     "Grouping",
@@ -212,6 +215,31 @@ def distance_to_edge(xy: np.ndarray, area: shapely.Geometry | None) -> np.ndarra
     return distance
 
 
+BLOCK_M = 1000.0  # cells are grouped into squares of this edge for the nearest search
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Cells grouped into squares: block of each cell, centre and radius of each block."""
+
+    codes: np.ndarray
+    centre: np.ndarray  # mean of the block's cell centres
+    radius: np.ndarray  # farthest cell centre from the block centre, metres
+
+    @classmethod
+    def of(cls, xy: np.ndarray, size_m: float = BLOCK_M) -> Blocks:
+        keys = np.floor(xy / size_m).astype(np.int64)
+        _, codes = np.unique(keys[:, 0] * 1_000_000 + keys[:, 1], return_inverse=True)
+        codes = codes.ravel()
+        n = int(codes.max()) + 1 if len(codes) else 0
+        count = np.bincount(codes, minlength=n)
+        centre = np.column_stack([np.bincount(codes, xy[:, 0], n) / count,
+                                  np.bincount(codes, xy[:, 1], n) / count])  # fmt: skip
+        radius = np.zeros(n)
+        np.maximum.at(radius, codes, np.hypot(*(xy - centre[codes]).T))
+        return cls(codes=codes, centre=centre, radius=radius)
+
+
 @dataclass(frozen=True)
 class Demand:
     """Population cells as arrays, prepared once: centres, counts, data tiers, a k-d tree.
@@ -231,6 +259,32 @@ class Demand:
     def has_data(self, category: str) -> np.ndarray:
         """Cells whose Gemeinde has data (checked or from OSM) for ``category``."""
         return self.tiers[category] > TIER_CODES[NO_DATA]
+
+    @cached_property
+    def blocks(self) -> Blocks:
+        """The cells grouped into `BLOCK_M` squares (computed on first use)."""
+        return Blocks.of(self.xy)
+
+    def nearest(self, supply_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact nearest facility (distance, index) of every cell, faster than one k-d tree
+        query per cell: a block whose two nearest facilities from its centre differ by more
+        than the block's diameter has the same nearest facility for all its cells (triangle
+        inequality), so only the other blocks' cells are queried one by one."""
+        supply_xy = np.asarray(supply_xy, dtype=float).reshape(-1, 2)
+        if len(supply_xy) < 2:
+            return nearest_distance(self.xy, supply_xy)
+        tree = cKDTree(supply_xy)
+        b = self.blocks
+        near, which = tree.query(b.centre, k=2, workers=-1)
+        sure = (near[:, 0] + b.radius < near[:, 1] - b.radius)[b.codes]
+        distance = np.empty(len(self.xy))
+        index = np.empty(len(self.xy), dtype=np.int64)
+        facility = which[b.codes[sure], 0]
+        distance[sure] = np.hypot(*(self.xy[sure] - supply_xy[facility]).T)
+        index[sure] = facility
+        rest = ~sure
+        distance[rest], index[rest] = tree.query(self.xy[rest], workers=-1)
+        return distance, index
 
 
 def prepare_demand(
@@ -325,7 +379,7 @@ def cell_coverage(
     has_data = demand.has_data(category)
     # distances count only where there are data: no need to measure them elsewhere
     if has_data.all():  # meeting places: every cell, without copying the coordinates
-        distance, nearest = nearest_distance(demand.xy, supply_xy)
+        distance, nearest = demand.nearest(supply_xy)
     else:
         distance = np.full(len(demand.xy), np.inf)
         nearest = np.full(len(demand.xy), -1, dtype=np.int64)

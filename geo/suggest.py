@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 
 __all__ = [
@@ -119,6 +118,8 @@ def exact_mclp(sets: sparse.csr_array, weights: np.ndarray, k: int,
     Variables: x_j (candidate chosen, binary) and y_i (point reached, 0..1); maximise
     Σ w_i y_i subject to y_i ≤ Σ_{j reaches i} x_j and Σ x_j ≤ k.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp  # heavy: only checks need it
+
     weights = np.asarray(weights, dtype=float)
     sets = sparse.csc_array(sets, dtype=float)
     n_cand, n_dem = sets.shape

@@ -297,3 +297,21 @@ def test_aggregate_matches_brute_force(pops, fac, threshold):
             assert table.loc[ags, "median_distance_m"] == pytest.approx(
                 brute_weighted_median(d, pop)
             )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 60), st.sampled_from([300.0, 1000.0, 5000.0]))
+def test_block_nearest_equals_brute_force(seed, n_supply, spread):
+    """The block shortcut of Demand.nearest gives exactly the brute-force nearest facility."""
+    rng = np.random.default_rng(seed)
+    xy = np.vstack([rng.uniform(0, 20_000, (400, 2)),
+                    rng.normal(5000, spread, (200, 2))])  # fmt: skip
+    supply = rng.uniform(0, 20_000, (n_supply, 2))
+    supply[: n_supply // 3] = xy[: n_supply // 3]  # facilities on cells and duplicates
+    tiers = {"treffpunkt": np.full(len(xy), 2)}
+    counts = {c: np.ones(len(xy)) for c in (POPULATION, AGE_U15, AGE_65PLUS)}
+    demand = cov.prepare_demand(xy, counts, tiers, {"treffpunkt": None})
+    distance, index = demand.nearest(supply)
+    brute = np.hypot(*(xy[:, None, :] - supply[None, :, :]).transpose(2, 0, 1))
+    assert np.allclose(distance, brute.min(axis=1))
+    assert np.allclose(brute[np.arange(len(xy)), index], brute.min(axis=1))
