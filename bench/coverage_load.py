@@ -11,10 +11,6 @@ uncompressed 0.5 MB body. Reports requests/s, p50/p99 latency and errors.
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
-import shutil
 import sys
 import tempfile
 import urllib.request
@@ -26,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from nearest import GUNICORN_ARGS, handler_ms, run_wrk, wrk_script  # noqa: E402
+from nearest import GUNICORN_ARGS, handler_ms, load_test_args, run_wrk, wrk_script  # noqa: E402
 
 from tests.server import gunicorn  # noqa: E402
 
@@ -47,18 +43,7 @@ def warm(base: str, workers: int = 2) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="load test of /api/coverage")
-    parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--rate", type=float, default=500.0)
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk not found: apt-get install wrk")
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; server: gunicorn {' '.join(GUNICORN_ARGS)}; load from a "
-        "second process on the same machine"
-    )
+    args = load_test_args("load test of /api/coverage")
     env = {"NK_LOG_LEVEL": "INFO", "NK_TILE_URL": ""}
     with tempfile.TemporaryDirectory() as tmp, gunicorn(
         GUNICORN_ARGS, env, Path(tmp) / "server.log"

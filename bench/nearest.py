@@ -108,8 +108,9 @@ def handler_ms(log: Path, offset: int, path: str = "/api/nearest") -> np.ndarray
     return np.array([float(m) for m in re.findall(pattern, text)])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="load test of /api/nearest")
+def load_test_args(description: str) -> argparse.Namespace:
+    """The options every load test takes; checks for wrk and names the machine."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--rate", type=float, default=500.0)
@@ -121,6 +122,11 @@ def main() -> None:
         f"{platform.python_version()}; server: gunicorn {' '.join(GUNICORN_ARGS)}; load from a "
         "second process on the same machine"
     )
+    return args
+
+
+def main() -> None:
+    args = load_test_args("load test of /api/nearest")
     urls = paths(random_points(5000))
     env = {"NK_LOG_LEVEL": "INFO", "NK_TILE_URL": ""}  # INFO: the app logs each duration
     with tempfile.TemporaryDirectory() as tmp:

@@ -202,6 +202,15 @@ def _band_weights(cells: pd.DataFrame) -> np.ndarray:
     return bands
 
 
+def _split_into_bands(band_weights: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Each row's whole ``population`` split over the age bands in proportion to its
+    ``band_weights`` (largest remainder per row): shape (rows, bands), rows sum exactly."""
+    rows, n_bands = band_weights.shape
+    return grouped_largest_remainder(
+        band_weights.ravel(), np.repeat(np.arange(rows), n_bands), population
+    ).reshape(rows, n_bands)
+
+
 def scale_cells(cells: pd.DataFrame, population_by_ags: pd.Series) -> pd.DataFrame:
     """Scale census cell counts so each Gemeinde's cells sum to its official population.
 
@@ -220,11 +229,7 @@ def scale_cells(cells: pd.DataFrame, population_by_ags: pd.Series) -> pd.DataFra
     empty = np.bincount(codes, weights=weights, minlength=len(groups)) <= 0
     weights = np.where(empty[codes], 1.0, weights)
     population = grouped_largest_remainder(weights, codes, totals)
-    band_weights = _band_weights(out)
-    n_bands = len(AGE_BANDS)
-    per_band = grouped_largest_remainder(
-        band_weights.ravel(), np.repeat(np.arange(len(out)), n_bands), population
-    ).reshape(len(out), n_bands)
+    per_band = _split_into_bands(_band_weights(out), population)
     for j, col in enumerate(AGE_BANDS):
         out[col] = per_band[:, j]
     out[POPULATION] = population
@@ -262,10 +267,7 @@ def impute_missing_cells(
     )
     shares = kreis_bands.reindex(new[AGS].str[:5]).fillna(1.0).to_numpy()
     pop = lacking[AGS].map(population_by_ags).to_numpy(dtype=np.int64)
-    n_bands = len(AGE_BANDS)
-    bands = grouped_largest_remainder(
-        shares.ravel(), np.repeat(np.arange(len(new)), n_bands), pop
-    ).reshape(len(new), n_bands)
+    bands = _split_into_bands(shares, pop)
     for j, col in enumerate(AGE_BANDS):
         new[col] = bands[:, j]
     new[POPULATION] = pop
