@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ __all__ = [
     "attribution_html",
     "density_class",
     "gemeinden_map",
+    "osm_credit",
 ]
 
 # Residents per km²: class edges and colours (ColorBrewer YlOrRd, colour-blind safe).
@@ -48,12 +49,15 @@ NI_BOUNDS = [[51.29, 6.65], [53.90, 11.60]]  # south-west and north-east corner 
 
 # Required attribution: BKG asks for a link to bkg.bund.de; dl-de/by-2-0 for BKG and Zensus;
 # Eurostat asks to name the Census 2021 grid. OSM (buildings, districts) is credited by the pages.
+# Keys into the UI strings (geo.i18n.site) and the link of each part.
 ATTRIBUTION_PARTS: tuple[tuple[str, str | None], ...] = (
-    ("© GeoBasis-DE / BKG 2016, 2022 (Daten verändert)", "https://www.bkg.bund.de"),
-    ("Zensus 2022: © Statistische Ämter des Bundes und der Länder", None),
-    ("1-km-Raster: © European Union, Eurostat, Census 2021", None),
+    ("attr_bkg", "https://www.bkg.bund.de"),
+    ("attr_zensus", None),
+    ("attr_grid", None),
     ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0"),
 )
+OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
+TOOLTIP_KEYS = ("map_tt_gemeinde", "map_tt_ags", "map_tt_kreis", "map_tt_population", "map_tt_density")
 
 
 @dataclass(frozen=True)
@@ -82,13 +86,24 @@ class _MapSettings(MacroElement):
         self.text = text
 
 
-def attribution_html(parts: Sequence[tuple[str, str | None]] = ATTRIBUTION_PARTS) -> str:
-    """Return the attribution as escaped HTML with links."""
+def attribution_html(t: Mapping[str, str], with_osm: bool = False) -> str:
+    """Return the attribution in the language of the strings ``t`` as escaped HTML with links.
+
+    ``with_osm`` adds the OpenStreetMap credit of pages that show facilities or Quartiere.
+    """
     out = []
-    for text, url in parts:
-        label = html.escape(text)
+    for key, url in ATTRIBUTION_PARTS:
+        label = html.escape(t.get(key, key))
         out.append(f'<a href="{html.escape(url)}">{label}</a>' if url else label)
+    if with_osm:
+        out.append(osm_credit(t["osm_credit"]))
     return " | ".join(out)
+
+
+def osm_credit(template: str) -> str:
+    """An OSM credit line: ``template`` with ``{osm}`` becoming the link to the copyright page."""
+    link = f'<a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a>'
+    return html.escape(template).replace("{osm}", link)
 
 
 def density_class(density_per_km2: np.ndarray) -> np.ndarray:
@@ -98,7 +113,9 @@ def density_class(density_per_km2: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), -1, idx)
 
 
-def _base_map(static_url: Callable[[str], str], tile_url: str, tile_attribution: str) -> Any:
+def _base_map(
+    static_url: Callable[[str], str], tile_url: str, tile_attribution: str, layer_name: str
+) -> Any:
     """A Leaflet map of Niedersachsen using the app's own Leaflet; tiles only if configured."""
     # folium takes 0.7 s to import and only /karte uses it: import it there, not at start.
     import folium
@@ -107,18 +124,23 @@ def _base_map(static_url: Callable[[str], str], tile_url: str, tile_attribution:
     fmap.default_js = [("leaflet", static_url("vendor/leaflet/leaflet.js"))]
     fmap.default_css = [("leaflet_css", static_url("vendor/leaflet/leaflet.css"))]
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="Hintergrund").add_to(
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name=layer_name).add_to(
             fmap
         )
     fmap.fit_bounds(NI_BOUNDS)
     return fmap
 
 
-def _legend_html(title: str) -> str:
+def _whole(value: float, t: Mapping[str, str]) -> str:
+    """``value`` rounded, with the thousands separator of the UI language."""
+    return f"{value:,.0f}".replace(",", t["thousands_sep"])
+
+
+def _legend_html(title: str, t: Mapping[str, str]) -> str:
     rows = []
     edges = [*DENSITY_BINS, None]
     for colour, lo, hi in zip(DENSITY_COLOURS, edges[:-1], edges[1:], strict=True):
-        label = f"{lo:,.0f}–{hi:,.0f}".replace(",", ".") if hi else f"≥ {lo:,.0f}".replace(",", ".")
+        label = f"{_whole(lo, t)}–{_whole(hi, t)}" if hi else f"≥ {_whole(lo, t)}"
         rows.append(
             f'<li><span class="swatch" style="background:{colour}"></span>{html.escape(label)}</li>'
         )
@@ -131,6 +153,7 @@ def _legend_html(title: str) -> str:
 def gemeinden_map(
     gemeinden_web: gpd.GeoDataFrame,
     static_url: Callable[[str], str],
+    t: Mapping[str, str],
     tile_url: str = "",
     tile_attribution: str = "",
 ) -> MapParts:
@@ -143,6 +166,8 @@ def gemeinden_map(
         ``area_km2``.
     static_url : callable
         Maps a path below the app's ``static/`` folder to its URL.
+    t : mapping
+        UI strings of the page's language (``geo.i18n.strings``): labels, legend, attribution.
     tile_url, tile_attribution : str
         Optional XYZ tile layer; none by default.
 
@@ -159,8 +184,8 @@ def gemeinden_map(
             # Escaped here: folium's tooltip inserts these strings as HTML.
             NAME: gemeinden_web[NAME].map(html.escape),
             KREIS: gemeinden_web[KREIS].map(html.escape),
-            "einwohner": gemeinden_web[POPULATION].map(lambda v: f"{v:,}".replace(",", ".")),
-            "dichte": density.map(lambda v: f"{v:,.0f} / km²".replace(",", ".")),
+            "einwohner": gemeinden_web[POPULATION].map(lambda v: _whole(v, t)),
+            "dichte": density.map(lambda v: f"{_whole(v, t)} / km²"),
             "fill": [DENSITY_COLOURS[i] if i >= 0 else NO_DATA_COLOUR for i in cls],
         },
         geometry=gemeinden_web.geometry,
@@ -168,10 +193,10 @@ def gemeinden_map(
     )
     import folium
 
-    fmap = _base_map(static_url, tile_url, tile_attribution)
+    fmap = _base_map(static_url, tile_url, tile_attribution, t["map_layer_background"])
     folium.GeoJson(
         frame.to_json(drop_id=True),
-        name="Gemeinden",
+        name=t["map_layer_gemeinden"],
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "color": "#555555",
@@ -181,12 +206,12 @@ def gemeinden_map(
         highlight_function=lambda f: {"weight": 2.5, "color": "#1a1a1a"},
         tooltip=folium.GeoJsonTooltip(
             fields=[NAME, AGS, KREIS, "einwohner", "dichte"],
-            aliases=["Gemeinde", "AGS", "Kreis", "Einwohner (2022)", "Dichte"],
+            aliases=[t[key] for key in TOOLTIP_KEYS],
         ),
         smooth_factor=0.5,
     ).add_to(fmap)
-    fmap.add_child(_MapSettings(attribution_html()))
-    fmap.get_root().html.add_child(Element(_legend_html("Einwohner je km² (Zensus 2022)")))
+    fmap.add_child(_MapSettings(attribution_html(t)))
+    fmap.get_root().html.add_child(Element(_legend_html(t["map_legend"], t)))
     return _render_parts(fmap)
 
 

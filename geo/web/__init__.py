@@ -16,6 +16,7 @@ from geo.web import (
     errors,
     export_api,
     finder_api,
+    language,
     ogc,
     pages,
     security,
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.extensions["nk_places"] = build_place_index(data.gemeinden, data.quartiere, data.orte)
     security.init_app(app)
     errors.init_app(app)
+    language.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(coverage_api.bp)

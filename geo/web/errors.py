@@ -7,7 +7,9 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from geo.i18n import strings
 from geo.params import ParameterError
+from geo.web.language import current_language
 
 __all__ = ["ApiError", "init_app"]
 
@@ -28,16 +30,9 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/ogc/")
 
 
-# Pages speak German first; API clients get werkzeug's English names and the detail.
-PAGE_TEXT = {
-    400: ("Ungültige Anfrage", "Die Anfrage enthält ungültige Angaben."),
-    404: (
-        "Seite nicht gefunden",
-        "Diese Adresse gibt es hier nicht. Bitte prüfen Sie die Schreibweise.",
-    ),
-    405: ("Nicht erlaubt", "Diese Adresse kann so nicht aufgerufen werden."),
-    500: ("Interner Fehler", "Etwas ist schiefgegangen. Bitte versuchen Sie es später erneut."),
-}
+# Pages get a short text in the UI language (geo.i18n.site: error_<status>_title/_text);
+# API clients get werkzeug's English names and the detail.
+PAGE_STATUSES = (400, 404, 405, 500)
 
 
 def _respond(status: int, title: str, message: str, parameter: str | None = None) -> Response:
@@ -47,7 +42,9 @@ def _respond(status: int, title: str, message: str, parameter: str | None = None
             body["parameter"] = parameter
         response = jsonify(body)
     else:
-        page_title, page_message = PAGE_TEXT.get(status, (title, message))
+        t = strings(current_language())
+        key = f"error_{status}" if status in PAGE_STATUSES else "error_other"
+        page_title, page_message = t[f"{key}_title"], t[f"{key}_text"]
         response = Response(
             render_template("error.html", status=status, title=page_title, message=page_message)
         )

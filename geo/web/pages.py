@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, url_for
 
 from geo.facilities import CATEGORIES, TYPES
-from geo.i18n import pick_language, strings
+from geo.i18n import strings
 from geo.maps import attribution_html, gemeinden_map
 from geo.schema import AGS, GEMEINDEFREI, KREIS, KREIS_ARS, NAME
 from geo.web.context import cached, datasets
+from geo.web.language import current_language
 
 __all__ = ["bp"]
 
@@ -26,37 +27,31 @@ OFFER_LANGUAGES = [
     ("ru", "Русский"), ("uk", "Українська"), ("pl", "Polski"), ("fa", "فارسی"),
     ("ku", "Kurdî"), ("fr", "Français"), ("es", "Español"), ("ro", "Română"),
 ]  # fmt: skip
-FACILITY_ATTRIBUTION = (
-    ' | Einrichtungen, Gebäude, Quartiere: © <a href="https://www.openstreetmap.org/copyright">'
-    "OpenStreetMap</a>-Mitwirkende (ODbL)"
-)
-
 
 @bp.get("/")
 def index() -> str:
     """The resident finder: nearest meeting places and counselling offices."""
-    lang = pick_language(request.args.get("lang"))
     return render_template(
         "finder/index.html",
-        lang=lang,
-        t=strings(lang),
         categories=CATEGORIES,
         types=list(TYPES.values()),
         offer_languages=OFFER_LANGUAGES,
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
-        attribution=attribution_html() + FACILITY_ATTRIBUTION,
+        attribution=attribution_html(strings(current_language()), with_osm=True),
     )
 
 
 @bp.get("/karte")
 def density_map() -> str:
     """Statewide map of the Gemeinden by population density, with the facilities."""
+    lang = current_language()
     parts = cached(
-        "map:gemeinden",
+        f"map:gemeinden:{lang}",
         lambda: gemeinden_map(
             datasets().gemeinden_display,
             _static,
+            strings(lang),
             tile_url=current_app.config["TILE_URL"],
             tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         ),
@@ -67,8 +62,19 @@ def density_map() -> str:
 @bp.get("/planung")
 def planner() -> str:
     """The planner view: who lives beyond reach, per Gemeinde and Quartier."""
+    english = current_language() == "en"
     categories = [
-        (key, {"label": labels[0], "types": [t for t in TYPES.values() if t.category == key]})
+        (
+            key,
+            {
+                "label": labels[english],
+                "types": [
+                    (ty.key, ty.label_en if english else ty.label_de)
+                    for ty in TYPES.values()
+                    if ty.category == key
+                ],
+            },
+        )
         for key, labels in CATEGORIES.items()
     ]
     return render_template(
@@ -77,7 +83,7 @@ def planner() -> str:
         areas=_download_areas(),
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
-        attribution=attribution_html() + FACILITY_ATTRIBUTION,
+        attribution=attribution_html(strings(current_language()), with_osm=True),
     )
 
 

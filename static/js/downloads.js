@@ -7,6 +7,7 @@
   const area = document.getElementById("dl-area");
   const note = document.getElementById("dl-area-note");
   const link = document.getElementById("dl-link");
+  const t = window.nkI18n.t;
   const byLabel = new Map();
   document.querySelectorAll("#dl-areas option").forEach((o) => {
     byLabel.set(o.value, { param: o.dataset.param, value: o.dataset.value });
@@ -24,9 +25,9 @@
       params.set(chosen.param, chosen.value);
       note.textContent = "";
     } else if (area.value.trim()) {
-      note.textContent = "Kein Kreis und keine Gemeinde mit diesem Namen: bitte aus der Liste wählen.";
+      note.textContent = t.dl_unknown_area;
     } else {
-      note.textContent = "Ganz Niedersachsen.";
+      note.textContent = t.dl_whole_state;
     }
     link.href = panel.dataset.exportUrl + "?" + params.toString();
     link.setAttribute("aria-disabled", String(Boolean(area.value.trim() && !chosen)));

@@ -5,11 +5,12 @@
   const holder = document.querySelector("[data-facility-map]");
   if (!holder) return;
   const map = window[holder.dataset.facilityMap];
+  const { t, lang } = window.nkI18n;
   const CATEGORY = {
-    treffpunkt: { label: "Treffpunkte", colour: "#1b7837" },
-    beratung: { label: "Beratung", colour: "#6a3d9a" },
+    treffpunkt: { label: t.fac_treffpunkt, colour: "#1b7837" },
+    beratung: { label: t.fac_beratung, colour: "#6a3d9a" },
   };
-  const WHEELCHAIR = { yes: "ja", limited: "eingeschränkt", no: "nein" };
+  const WHEELCHAIR = { yes: t.fac_wheelchair_yes, limited: t.fac_wheelchair_limited, no: t.fac_wheelchair_no };
 
   function line(parent, label, value) {
     if (!value) return;
@@ -29,26 +30,28 @@
     box.appendChild(title);
     const kind = document.createElement("div");
     kind.className = "facility-type";
-    kind.textContent = p.type_label_de + " · " + p.category_label_de;
+    kind.textContent = lang === "en" ? p.type_label_en + " · " + p.category_label_en
+                                     : p.type_label_de + " · " + p.category_label_de;
     box.appendChild(kind);
     const street = [p.street, p.housenumber].filter(Boolean).join(" ");
     const town = [p.postcode, p.city].filter(Boolean).join(" ");
-    line(box, "Adresse", [street, town].filter(Boolean).join(", ") || "keine Angabe");
-    line(box, "Öffnungszeiten", p.opening_hours || "keine Angabe");
-    line(box, "Barrierefrei", WHEELCHAIR[p.wheelchair] || "unbekannt");
+    // unknown fields are left out (line() skips empty values), not listed as "unknown"
+    line(box, t.fac_address, [street, town].filter(Boolean).join(", "));
+    line(box, t.fac_hours, p.opening_hours);
+    line(box, t.fac_wheelchair, WHEELCHAIR[p.wheelchair]);
     if (p.website && /^https?:\/\//i.test(p.website)) {
       const row = document.createElement("div");
       const a = document.createElement("a");
       a.href = p.website;
       a.rel = "noopener noreferrer";
       a.target = "_blank";
-      a.textContent = "Webseite";
+      a.textContent = t.fac_website;
       row.appendChild(a);
       box.appendChild(row);
     }
     const src = document.createElement("div");
     src.className = "facility-source";
-    src.textContent = "Quelle: " + (p.licence || p.source);
+    src.textContent = t.fac_source + ": " + (p.licence || p.source);
     box.appendChild(src);
     return box;
   }
@@ -100,9 +103,9 @@
       });
       Object.keys(groups).forEach(function (cat) { groups[cat].addTo(map); });
       L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
-      map.attributionControl.addAttribution(
-        'Einrichtungen: © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende (ODbL)'
-      );
+      // the credit is ours (geo/i18n), with the link put in here: no data reaches this HTML
+      map.attributionControl.addAttribution(t.fac_credit.replace(
+        "{osm}", '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'));
       holder.dataset.facilitiesLoaded = String(fc.features.length);
     })
     .catch(function (err) {

@@ -5,7 +5,7 @@
   "use strict";
   const root = document.getElementById("main");
   const ds = root.dataset;
-  const t = JSON.parse(document.getElementById("i18n").textContent);
+  const t = window.nkI18n.t;
   const lang = ds.lang;
   const nf = new Intl.NumberFormat(lang === "en" ? "en-GB" : "de-DE", { maximumFractionDigits: 1 });
   const COLOURS = { treffpunkt: "#1b7837", beratung: "#6a3d9a" };

@@ -11,15 +11,18 @@
   // Unchecked OSM data: a gap there is only a possible gap, so it gets its own calm scale
   // (light to dark purple) instead of the red of "unterversorgt".
   const POSSIBLE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
-  const TIER_TEXT = { geprueft: "geprüft", osm_ungeprueft: "ungeprüft (OSM 2021)", keine_daten: "keine Daten" };
+  const { t, fill, locale, lang } = window.nkI18n;
+  const TIER_TEXT = { geprueft: t.pl_tier_geprueft, osm_ungeprueft: t.pl_tier_osm_ungeprueft, keine_daten: t.pl_tier_keine_daten };
   const NO_DATA = "url(#nk-hatch)";
   // How each Quartier was drawn (geo/quartiere.py KINDS); "genähert" is said wherever it shows
-  const KIND_TEXT = { stadtteil: "Stadtteil (Bezirksdatei)", osm_grenzen: "Stadt-/Ortsteil (OSM-Grenzen)",
-                      genaehert: "Ortsteil, genähert", gemeinde: "ganze Gemeinde" };
-  const QUARTIER_NOTE = "Quartiere: Stadt- und Ortsteile aus Bezirksdateien und OSM-Grenzen; " +
-    "„genähert“ = Gebiet um den nächsten benannten Ort. * = unsicher (Rand des Datengebiets).";
-  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 0 });
-  const pct = new Intl.NumberFormat("de-DE", { style: "percent", maximumFractionDigits: 0 });
+  const KIND_TEXT = { stadtteil: t.pl_kind_stadtteil, osm_grenzen: t.pl_kind_osm_grenzen,
+                      genaehert: t.pl_kind_genaehert, gemeinde: t.pl_kind_gemeinde };
+  const QUARTIER_NOTE = t.pl_quartier_note;
+  const fmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  const pct = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+
+  // On a phone the legend starts folded, so that it never hides the map's data
+  if (window.matchMedia("(max-width: 760px)").matches) document.getElementById("legend-box").open = false;
 
   const map = L.map("planner-map", { minZoom: 6, maxZoom: 18, zoomSnap: 0.5 })
     .fitBounds([[51.29, 6.65], [53.9, 11.6]]);
@@ -81,6 +84,36 @@
     if (noData) layer._path.setAttribute("fill", NO_DATA);
   }
 
+  // The figure a Gemeinde or Kreis shape says in its tooltip and to screen readers
+  function shapeStatus(u) {
+    if (!u || u.status === "keine_daten") return t.pl_tt_no_data;
+    return fill("pl_tt_share", { share: pct.format(u.beyond_share || 0) }) +
+      (u.tier === "osm_ungeprueft" ? t.pl_tt_possible : "");
+  }
+
+  function quartierStatus(p) {
+    if (p.status === "keine_daten") return t.pl_tt_no_data;
+    return fill("pl_tt_beyond", { beyond: fmt.format(p.beyond), residents: fmt.format(p.residents) }) +
+      (p.tier === "osm_ungeprueft" ? t.pl_tt_possible : "");
+  }
+
+  // Map shapes reachable by keyboard: Tab focuses a shape (its tooltip opens), Enter or Space
+  // does what a click does. Leaflet draws SVG paths without either.
+  function keyboardReachable(layer, label, activate) {
+    const path = layer._path;
+    if (!path) return;
+    path.setAttribute("tabindex", "0");
+    path.setAttribute("role", "button");
+    path.setAttribute("aria-label", label);
+    if (path.dataset.keyboard) return;
+    path.dataset.keyboard = "1";
+    path.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); activate(); }
+    });
+    path.addEventListener("focus", () => layer.openTooltip(layer.getCenter ? layer.getCenter() : undefined));
+    path.addEventListener("blur", () => layer.closeTooltip());
+  }
+
   function query(extra) {
     const p = new URLSearchParams(state.params);
     Object.entries(extra || {}).forEach(([k, v]) => p.set(k, v));
@@ -93,13 +126,13 @@
   function renderLegend(threshold) {
     const legend = document.getElementById("legend");
     legend.replaceChildren();
-    legend.appendChild(make("strong", "Einwohner außerhalb " + fmt.format(threshold) + " m"));
+    legend.appendChild(make("strong", fill("pl_legend_title", { m: fmt.format(threshold) })));
     const list = make("ul");
     list.className = "legend-scale";
-    const labels = ["unter 10 %", "10–25 %", "25–50 %", "50–75 %", "ab 75 %"];
+    const labels = t.pl_legend_bins.split("|");
     const head = make("li"); head.className = "legend-head";
-    head.appendChild(make("span", "")); head.appendChild(make("span", "geprüft"));
-    head.appendChild(make("span", "mögliche Lücke¹"));
+    head.appendChild(make("span", "")); head.appendChild(make("span", t.pl_legend_checked));
+    head.appendChild(make("span", t.pl_legend_possible));
     list.appendChild(head);
     labels.forEach((label, i) => {
       const li = make("li");
@@ -109,14 +142,14 @@
       li.appendChild(document.createTextNode(label)); list.appendChild(li);
     });
     const li = make("li"); const sw = make("span"); sw.className = "swatch hatch";
-    li.appendChild(sw); li.appendChild(document.createTextNode("keine Daten")); list.appendChild(li);
-    [["dot facility", "Einrichtung (Klick: im Szenario abschalten)"], ["dot off", "abgeschaltet (Szenario)"],
-     ["dot site", "neuer Standort (Szenario)"]].forEach(([cls, label]) => {
+    li.appendChild(sw); li.appendChild(document.createTextNode(t.pl_legend_no_data)); list.appendChild(li);
+    [["dot facility", t.pl_legend_facility], ["dot off", t.pl_legend_off],
+     ["dot site", t.pl_legend_site], ["dot suggestion", t.pl_legend_suggestion]].forEach(([cls, label]) => {
       const item = make("li"); const sym = make("span"); sym.className = "symbol " + cls;
       item.appendChild(sym); item.appendChild(document.createTextNode(label)); list.appendChild(item);
     });
     legend.appendChild(list);
-    legend.appendChild(make("small", "¹ Treffpunkte aus OpenStreetMap (2021), nicht auf Vollständigkeit geprüft"));
+    legend.appendChild(make("small", t.pl_legend_footnote));
   }
 
   function renderSummary(body) {
@@ -124,20 +157,16 @@
     box.replaceChildren();
     const s = body.summary;
     const share = s.residents_with_data > 0 ? s.beyond / s.residents_with_data : 0;
-    box.appendChild(make("p",
-      fmt.format(s.beyond) + " von " + fmt.format(s.residents_with_data) + " Einwohnern (" +
-      pct.format(share) + ") in Gemeinden mit Daten wohnen weiter als " +
-      fmt.format(body.parameters.threshold_m) + " m vom nächsten Angebot entfernt."));
+    box.appendChild(make("p", fill("pl_summary", { beyond: fmt.format(s.beyond),
+      residents: fmt.format(s.residents_with_data), share: pct.format(share),
+      m: fmt.format(body.parameters.threshold_m) })));
     box.dataset.tier = s.tier;
     if (s.unverified_residents > 0) {
-      box.appendChild(make("p", "Datenstand: " + TIER_TEXT[s.tier] + ". Für " +
-        fmt.format(s.unverified_residents) + " dieser Einwohner stammen die Angebote aus " +
-        "OpenStreetMap (2021) und sind nicht auf Vollständigkeit geprüft: Eine Lücke dort ist " +
-        "eine mögliche Lücke, kein Beleg für Unterversorgung."));
+      box.appendChild(make("p", fill("pl_summary_unverified",
+        { tier: TIER_TEXT[s.tier], n: fmt.format(s.unverified_residents) })));
     }
-    box.appendChild(make("p", "Daten gibt es für " + s.units_with_data + " von " + s.units +
-      (state.level === "kreis" ? " Kreisen" : " Gemeinden") +
-      "; die übrigen erscheinen schraffiert als „keine Daten“."));
+    box.appendChild(make("p", fill(state.level === "kreis" ? "pl_summary_units_kreis" : "pl_summary_units_gemeinde",
+      { n: fmt.format(s.units_with_data), total: fmt.format(s.units) })));
   }
 
   function renderChart(histogram) {
@@ -150,7 +179,7 @@
     const caption = document.createElementNS(ns, "text");
     caption.setAttribute("x", String(w / 2)); caption.setAttribute("y", String(h - 2));
     caption.setAttribute("text-anchor", "middle");
-    caption.textContent = "Luftlinie zum nächsten Angebot (km); Balken: Einwohner";
+    caption.textContent = t.pl_chart_caption;
     svg.appendChild(caption);
     histogram.forEach((b, i) => {
       const bh = (h - 2 * pad) * (b.residents / max);
@@ -159,7 +188,7 @@
       rect.setAttribute("y", String(h - pad - bh)); rect.setAttribute("height", String(bh));
       rect.setAttribute("fill", b.to_m !== null && b.to_m <= state.threshold ? "#1a9850" : "#d73027");
       const title = document.createElementNS(ns, "title");
-      title.textContent = fmt.format(b.residents) + " Einwohner";
+      title.textContent = fill("pl_chart_bar", { n: fmt.format(b.residents) });
       rect.appendChild(title);
       const label = document.createElementNS(ns, "text");
       label.setAttribute("x", String(pad + i * bw + bw / 2)); label.setAttribute("y", String(h - pad + 13));
@@ -194,14 +223,14 @@
       const label = p.gemeinde ? p.name + " (" + p.gemeinde + ")" : p.name;
       const cell = make("td", label + (p.uncertain_residents > 0 ? " *" : ""));
       if (p.kind === "genaehert") {
-        const approx = make("span", "genähert");
+        const approx = make("span", t.pl_badge_genaehert);
         approx.className = "kind-badge";
         approx.title = KIND_TEXT.genaehert;
         cell.appendChild(document.createTextNode(" ")); cell.appendChild(approx);
       }
       tr.dataset.kind = p.kind || "";
       if (p.tier && p.tier !== "geprueft") {
-        const badge = make("span", p.tier === "osm_ungeprueft" ? "ungeprüft" : "keine Daten");
+        const badge = make("span", p.tier === "osm_ungeprueft" ? t.pl_badge_ungeprueft : t.pl_tier_keine_daten);
         badge.className = "tier-badge";
         cell.appendChild(document.createTextNode(" ")); cell.appendChild(badge);
       }
@@ -257,7 +286,7 @@
 
   function showError(err) {
     const box = document.getElementById("summary");
-    box.replaceChildren(make("p", "Fehler: " + err.message));
+    box.replaceChildren(make("p", fill("pl_error", { message: err.message })));
     box.classList.add("error");
   }
 
@@ -281,7 +310,7 @@
     const summary = document.getElementById("summary");
     summary.classList.remove("error");
     summary.setAttribute("aria-busy", "true");
-    summary.replaceChildren(make("p", "Berechne die Erreichbarkeit für ganz Niedersachsen …"));
+    summary.replaceChildren(make("p", t.pl_loading));
     state.level = document.getElementById("level").value;
     return getJSON(ds.coverageUrl + query({ level: state.level })).then((body) => {
       state.units = {};
@@ -294,6 +323,8 @@
         const unit = unitOf(layer.feature.properties.ags);
         layer.setStyle(styleFor(unit));
         applyHatch(layer, unit);
+        keyboardReachable(layer, fill("pl_shape_label", { name: layer.feature.properties.name, status: shapeStatus(unit) }),
+                          () => selectGemeinde(layer.feature.properties.ags, true).catch(showError));
       });
       updateDownloads();
       return state.selected ? selectGemeinde(state.selected, false) : showTop();
@@ -305,9 +336,7 @@
 
   function showTop() {
     return getJSON(ds.topUrl + query({ limit: "25" })).then((fc) => {
-      renderTable(fc.features, "Am schlechtesten erreichbare Quartiere",
-        "Alle Gemeinden mit Daten; „ungeprüft“ = Treffpunkte aus OpenStreetMap (2021), eine Lücke dort ist eine mögliche Lücke. " +
-        QUARTIER_NOTE);
+      renderTable(fc.features, t.pl_top_title, t.pl_top_note + " " + QUARTIER_NOTE);
     });
   }
 
@@ -330,36 +359,33 @@
           const box = make("div");
           box.appendChild(make("strong", p.name));
           box.appendChild(make("div", KIND_TEXT[p.kind] || ""));
-          box.appendChild(make("div", p.status === "keine_daten" ? "keine Daten" :
-            fmt.format(p.beyond) + " von " + fmt.format(p.residents) + " Einw. außerhalb" +
-            (p.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
+          box.appendChild(make("div", quartierStatus(p)));
           if (p.access_per_10k !== null && p.access_per_10k !== undefined) {
-            box.appendChild(make("div", "Versorgung (2SFCA): " + p.access_per_10k.toLocaleString("de-DE",
-              { maximumFractionDigits: 1 }) + " Angebote je 10.000 Einwohner im Umkreis von " +
-              fmt.format(state.threshold) + " m"));
+            box.appendChild(make("div", fill("pl_tt_2sfca", {
+              value: p.access_per_10k.toLocaleString(locale, { maximumFractionDigits: 1 }),
+              m: fmt.format(state.threshold) })));
           }
           return box;
         }),
       }).addTo(map);
       state.quartiere.eachLayer((layer) => {
-        applyHatch(layer, layer.feature.properties);
-        layer.on("click", () => focusRow(layer.feature.properties.quartier_id));
+        const p = layer.feature.properties;
+        applyHatch(layer, p);
+        layer.on("click", () => focusRow(p.quartier_id));
+        keyboardReachable(layer, fill("pl_shape_label", { name: p.name, status: quartierStatus(p) }),
+          () => { showQuartier(layer.feature); focusRow(p.quartier_id); });
       });
       state.facilities = L.geoJSON(fac, {
         pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 6, color: "#fff", weight: 2,
           fillColor: "#08306b", fillOpacity: 1, className: "planner-facility" }),
-        onEachFeature: (f, layer) => layer.bindTooltip(() => make("span", f.properties.name + " (" + f.properties.type_label_de + ")")),
+        onEachFeature: (f, layer) => layer.bindTooltip(() => make("span", f.properties.name + " (" + (lang === "en" ? f.properties.type_label_en : f.properties.type_label_de) + ")")),
       }).addTo(map);
       document.dispatchEvent(new CustomEvent("nk:facilities", { detail: state.facilities }));
       const name = (unit.name || ags);
       const cells = QUARTIER_NOTE;
-      const note = unit.status === "keine_daten"
-        ? "Für diese Gemeinde liegen zu dieser Auswahl keine Daten vor: keine Daten, nicht unterversorgt."
-        : unit.tier === "osm_ungeprueft"
-          ? "Datenstand: Treffpunkte aus OpenStreetMap (2021), nicht auf Vollständigkeit geprüft. " +
-            "„Außerhalb“ heißt hier: mögliche Lücke. " + cells
-          : "Datenstand: geprüft. " + cells;
-      renderTable(fc.features, "Quartiere in " + name, note);
+      const note = unit.status === "keine_daten" ? t.pl_note_no_data
+        : (unit.tier === "osm_ungeprueft" ? t.pl_note_unchecked : t.pl_note_checked) + " " + cells;
+      renderTable(fc.features, fill("pl_quartiere_in", { name: name }), note);
     });
   }
 
@@ -374,7 +400,7 @@
   function goToArea() {
     const found = areas.get(areaInput.value.trim());
     const note = document.getElementById("area-note");
-    if (!found) { note.textContent = areaInput.value.trim() ? "Bitte einen Namen aus der Liste wählen." : ""; return; }
+    if (!found) { note.textContent = areaInput.value.trim() ? t.pl_area_pick : ""; return; }
     note.textContent = "";
     if (found.param === "ags") {
       planner.kreis = null;
@@ -387,7 +413,7 @@
       const bounds = L.latLngBounds([]);
       Object.entries(state.byAgs).forEach(([ags, layer]) => { if (ags.startsWith(found.value)) bounds.extend(layer.getBounds()); });
       if (bounds.isValid()) map.fitBounds(bounds);
-      note.textContent = "Kreis gewählt: Vorschläge gelten für den ganzen Kreis.";
+      note.textContent = t.pl_area_kreis;
     }
   }
   areaInput.addEventListener("change", goToArea);
@@ -411,9 +437,7 @@
           const u = unitOf(f.properties.ags);
           const box = make("div");
           box.appendChild(make("strong", f.properties.name));
-          box.appendChild(make("div", !u || u.status === "keine_daten" ? "keine Daten" :
-            pct.format(u.beyond_share || 0) + " außerhalb der Reichweite" +
-            (u.tier === "osm_ungeprueft" ? " (mögliche Lücke, Daten ungeprüft)" : "")));
+          box.appendChild(make("div", shapeStatus(u)));
           return box;
         }, { sticky: true });
         layer.on("click", () => {

@@ -7,10 +7,12 @@
   const planner = window.nkPlanner;
   if (!box || !planner) return;
   const ds = box.dataset;
-  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 0 });
-  const pct = new Intl.NumberFormat("de-DE", { style: "percent", maximumFractionDigits: 1 });
+  const { t, fill, locale } = window.nkI18n;
+  const fmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  const pct = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
   const scenario = { add: [], remove: new Set() };
   const markers = L.layerGroup().addTo(planner.map);
+  const suggestions = L.layerGroup().addTo(planner.map);
   let facilities = null;
 
   function make(tag, text) { const el = document.createElement(tag); if (text !== undefined) el.textContent = text; return el; }
@@ -39,7 +41,7 @@
     scenario.add.forEach((p, i) => {
       L.circleMarker([p.lat, p.lon], { radius: 8, color: "#b30000", weight: 3, fillColor: "#fff",
                                        fillOpacity: 1, className: "scenario-site" })
-        .bindTooltip(() => make("span", "Neuer Standort " + (i + 1) + " (Klick: entfernen)"))
+        .bindTooltip(() => make("span", fill("sc_site", { n: i + 1 })))
         .on("click", () => { scenario.add.splice(i, 1); changed(); })
         .addTo(markers);
     });
@@ -52,10 +54,13 @@
     if (layer._path) layer._path.classList.toggle("switched-off", off);
   }
 
+  function readJson(r) {
+    return r.json().then((j) => { if (!r.ok) throw new Error(j.message || "HTTP " + r.status); return j; });
+  }
+
   function post(url, body) {
     return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" },
-                        body: JSON.stringify(body) })
-      .then((r) => r.json().then((j) => { if (!r.ok) throw new Error(j.message); return j; }));
+                        body: JSON.stringify(body) }).then(readJson);
   }
 
   function changed() {
@@ -63,7 +68,7 @@
     drawMarkers();
     const result = document.getElementById("scenario-result");
     if (!scenario.add.length && !scenario.remove.size) {
-      result.replaceChildren(make("p", "Noch keine Änderung: Vorschlag übernehmen, Standort setzen oder eine Einrichtung anklicken."));
+      result.replaceChildren(make("p", t.sc_empty));
       box.dataset.state = "empty";
       return Promise.resolve();
     }
@@ -72,23 +77,50 @@
     if (body.threshold_m) body.threshold_m = Number(String(body.threshold_m).replace(",", "."));
     return post(ds.whatifUrl, body).then((answer) => {
       const s = answer.summary;
-      const changes = scenario.add.length + (scenario.add.length === 1 ? " neuer Standort, " : " neue Standorte, ") +
-        scenario.remove.size + " abgeschaltet: ";
-      const lines = [make("p", changes + "+" + fmt.format(s.newly_within_reach) + " Einwohner neu in Reichweite, " +
-                               fmt.format(s.newly_beyond) + " nicht mehr (unter 15: +" +
-                               fmt.format(s.u15_newly_within_reach) + ", 65+: +" +
-                               fmt.format(s.a65plus_newly_within_reach) + ")")];
+      const changes = fill(scenario.add.length === 1 ? "sc_changes_one" : "sc_changes_many",
+                           { n: scenario.add.length, off: scenario.remove.size });
+      const lines = [make("p", changes + fill("sc_effect", { within: fmt.format(s.newly_within_reach),
+        beyond: fmt.format(s.newly_beyond), u15: fmt.format(s.u15_newly_within_reach),
+        a65: fmt.format(s.a65plus_newly_within_reach) }))];
       lines[0].id = "scenario-summary";
       const list = make("ul");
       answer.gemeinden.concat(answer.quartiere).filter((u) => u.newly_within_reach || u.newly_beyond)
         .slice(0, 12).forEach((u) => {
-          list.appendChild(make("li", u.name + ": außerhalb " + pct.format(u.beyond_share_before || 0) +
-                                      " → " + pct.format(u.beyond_share_after || 0)));
+          list.appendChild(make("li", fill("sc_unit_change", { name: u.name,
+            before: pct.format(u.beyond_share_before || 0), after: pct.format(u.beyond_share_after || 0) })));
         });
       lines.push(list);
       result.replaceChildren(...lines);
       box.dataset.state = "ready";
-    }).catch((err) => { result.replaceChildren(make("p", "Fehler: " + err.message)); box.dataset.state = "error"; });
+    }).catch((err) => { result.replaceChildren(make("p", fill("pl_error", { message: err.message }))); box.dataset.state = "error"; });
+  }
+
+  function take(site) {
+    scenario.add.push({ lat: site.lat, lon: site.lon });
+    return changed();
+  }
+
+  // A suggestion as a list item (with a button) and as a numbered marker on the map; both take it.
+  function showSuggestion(site, list) {
+    const words = fill("sc_suggestion", { rank: site.rank, quartier: site.quartier, gemeinde: site.gemeinde,
+                                          n: fmt.format(site.newly_within_reach) }) +
+                  (site.tier === "osm_ungeprueft" ? t.sc_possible : "");
+    const li = make("li");
+    li.appendChild(make("span", words));
+    const button = make("button", t.sc_take);
+    button.type = "button";
+    button.className = "take-suggestion";
+    button.addEventListener("click", () => take(site));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(button);
+    list.appendChild(li);
+    const icon = L.divIcon({ className: "suggestion-marker", html: "", iconSize: [28, 28] });
+    const marker = L.marker([site.lat, site.lon], { icon: icon, keyboard: true,
+                                                     title: fill("sc_marker", { rank: site.rank, quartier: site.quartier,
+                                                                                n: fmt.format(site.newly_within_reach) }) });
+    marker.on("add", () => { marker.getElement().textContent = String(site.rank); });
+    marker.on("click", () => { suggestions.removeLayer(marker); take(site); });
+    suggestions.addLayer(marker);
   }
 
   function suggest() {
@@ -99,28 +131,21 @@
     else if (planner.kreis) q.set("kreis", planner.kreis);
     const list = document.getElementById("scenario-suggestions");
     box.dataset.state = "loading";
-    return fetch(ds.suggestUrl + "?" + q.toString()).then((r) => r.json()).then((answer) => {
+    return fetch(ds.suggestUrl + "?" + q.toString()).then(readJson).then((answer) => {
       list.replaceChildren();
-      (answer.sites || []).forEach((site) => {
-        const li = make("li");
-        li.appendChild(make("span", site.rank + ". " + site.quartier + " (" + site.gemeinde + "): +" +
-                                    fmt.format(site.newly_within_reach) + " Einw. in Reichweite" +
-                                    (site.tier === "osm_ungeprueft" ? " (mögliche Lücke)" : "")));
-        const take = make("button", "Übernehmen");
-        take.type = "button";
-        take.className = "take-suggestion";
-        take.addEventListener("click", () => { scenario.add.push({ lat: site.lat, lon: site.lon }); changed(); });
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(take);
-        list.appendChild(li);
-      });
-      if (!(answer.sites || []).length) list.appendChild(make("li", answer.message || "Kein Vorschlag: alle Einwohner mit Daten sind in Reichweite."));
+      suggestions.clearLayers();
+      const sites = answer.sites || [];
+      sites.forEach((site) => showSuggestion(site, list));
+      if (!sites.length) list.appendChild(make("li", t.sc_no_suggestion));
       box.dataset.state = "ready";
+    }).catch((err) => {
+      list.replaceChildren(make("li", fill("pl_error", { message: err.message })));
+      box.dataset.state = "error";
     });
   }
 
   function download() {
-    const features = scenario.add.map((p) => ({ type: "Feature", properties: { change: "neuer Standort" },
+    const features = scenario.add.map((p) => ({ type: "Feature", properties: { change: "new_site", label: t.sc_new_site },
                                                geometry: { type: "Point", coordinates: [p.lon, p.lat] } }));
     const doc = { type: "FeatureCollection", features: features,
                   parameters: Object.assign(planner.params(), { remove: Array.from(scenario.remove) }) };
@@ -143,7 +168,7 @@
     changed();
   });
   document.getElementById("scenario-reset").addEventListener("click", () => {
-    scenario.add = []; scenario.remove.clear(); changed();
+    scenario.add = []; scenario.remove.clear(); suggestions.clearLayers(); changed();
   });
   document.getElementById("scenario-download").addEventListener("click", download);
   document.addEventListener("nk:facilities", (e) => {

@@ -1,17 +1,11 @@
-"""User-interface strings in German (default) and English. Data stays as it is."""
+"""Strings of the resident finder (``/``) in German and English."""
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "STRINGS", "pick_language", "strings"]
-
-LANGUAGES = ("de", "en")
+__all__ = ["STRINGS"]
 
 STRINGS: dict[str, dict[str, str]] = {
     "de": {
-        "site_title": "Nachbarschaftskarte Niedersachsen",
-        "tagline": "Treffpunkte und Beratung für gute Nachbarschaft",
-        "other_language": "English",
-        "other_language_code": "en",
         "finder_heading": "Treffpunkte und Beratung in Ihrer Nähe",
         "where_label": "Ort, Stadtteil oder Koordinaten",
         "where_placeholder": "z. B. Göttingen, Weende oder 51.54, 9.93",
@@ -59,10 +53,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "Fehler",
         "you_are_here": "Gewählter Ort",
         "source": "Quelle",
-        "planner_link": "Planung",
-        "map_link": "Karte der Gemeinden",
         "map_label": "Karte mit Angeboten und Gemeindegrenzen",
-        "suggestions": "Vorschläge",
         "kind_gemeinde": "Gemeinde",
         "kind_quartier": "Stadtteil",
         "kind_ort": "Ortsteil",
@@ -70,10 +61,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "privacy": "Diese Seite lädt nichts von fremden Servern und setzt keine Cookies. Ihr Standort wird nur nach Klick auf „Mein Standort“ abgefragt und nicht gespeichert.",
     },
     "en": {
-        "site_title": "Neighbourhood map Lower Saxony",
-        "tagline": "Meeting places and counselling for good neighbourhoods",
-        "other_language": "Deutsch",
-        "other_language_code": "de",
         "finder_heading": "Meeting places and counselling near you",
         "where_label": "Place, district or coordinates",
         "where_placeholder": "e.g. Göttingen, Weende or 51.54, 9.93",
@@ -121,10 +108,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "Error",
         "you_are_here": "Chosen place",
         "source": "Source",
-        "planner_link": "Planning",
-        "map_link": "Map of municipalities",
         "map_label": "Map with offers and municipal boundaries",
-        "suggestions": "Suggestions",
         "kind_gemeinde": "Municipality",
         "kind_quartier": "District",
         "kind_ort": "Village/quarter",
@@ -132,15 +116,3 @@ STRINGS: dict[str, dict[str, str]] = {
         "privacy": "This page loads nothing from other servers and sets no cookies. Your location is only requested when you click “My location” and is not stored.",
     },
 }
-
-# Type and category labels in both languages come from geo.facilities.TYPES / CATEGORIES.
-
-
-def pick_language(requested: str | None) -> str:
-    """The UI language: ``requested`` if supported, else German."""
-    return requested if requested in LANGUAGES else "de"
-
-
-def strings(lang: str) -> dict[str, str]:
-    """All UI strings of ``lang``."""
-    return STRINGS[pick_language(lang)]
