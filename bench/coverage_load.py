@@ -45,9 +45,10 @@ def warm(base: str, workers: int = 2) -> None:
 def main() -> None:
     args = load_test_args("load test of /api/coverage")
     env = {"NK_LOG_LEVEL": "INFO", "NK_TILE_URL": ""}
-    with tempfile.TemporaryDirectory() as tmp, gunicorn(
-        GUNICORN_ARGS, env, Path(tmp) / "server.log"
-    ) as base:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        gunicorn(GUNICORN_ARGS, env, Path(tmp) / "server.log") as base,
+    ):
         log = Path(tmp) / "server.log"
         warm(base)
         for gzip in (True, False):

@@ -49,7 +49,7 @@ def make_csv(rows: int, seed: int = 1) -> bytes:
         lon_text = f"{lon[i]:.6f}".replace(".", ",")
         lines.append(
             f"{i};{name};{types[i % len(types)]};Weender Straße;{i % 200 + 1};37073;Göttingen;"
-            f"{lat_text};{lon_text};\"{HOURS[i % len(HOURS)]}\";{'ja' if i % 3 else 'nein'};"
+            f'{lat_text};{lon_text};"{HOURS[i % len(HOURS)]}";{"ja" if i % 3 else "nein"};'
             f"https://example.org/{i}"
         )
     return ("\n".join(lines) + "\n").encode("cp1252")

@@ -17,6 +17,32 @@ __all__ = ["api_openapi"]
 
 ERROR = {"$ref": "#/components/responses/error"}
 NUMBER_PATTERN = r"^[+-]?[0-9]{1,12}([.,][0-9]{1,15})?$"
+_NUMBER = {"type": "number"}
+SEARCH_RESULT = {
+    "type": "object",
+    "required": ["name", "kind", "detail", "lat", "lon", "ags"],
+    "properties": {
+        "name": {"type": "string"},
+        "kind": {"enum": ["gemeinde", "quartier", "ort", "strasse", "plz", "koordinaten"]},
+        "detail": {"type": "string", "description": "the Gemeinde (and Kreis) it lies in"},
+        "lat": _NUMBER,
+        "lon": _NUMBER,
+        "ags": {"type": "string", "nullable": True},
+        "bbox": {"type": "array", "items": _NUMBER, "minItems": 4, "maxItems": 4,
+                 "description": "a street's extent: west, south, east, north"},
+        "place": {"type": "string", "description": "the place a postcode (an area) leads to"},
+    },
+}  # fmt: skip
+SEARCH_RESPONSE = {
+    "type": "object",
+    "required": ["query", "ambiguous", "results"],
+    "properties": {
+        "query": {"type": "string"},
+        "ambiguous": {"type": "boolean",
+                      "description": "the best name exists in several Gemeinden: ask which"},
+        "results": {"type": "array", "items": SEARCH_RESULT},
+    },
+}  # fmt: skip
 
 
 def _param(name: str, description: str, schema: dict, required: bool = False,
@@ -76,7 +102,7 @@ def api_openapi(server: str) -> dict:
             _param("q", "a place name or 'lat, lon'", _text(100)),
             _param("limit", f"1–{NEAREST_MAX}", {"type": "integer", "minimum": 1,
                                                    "maximum": NEAREST_MAX}),
-        ], _ok({"application/json": obj}, "matching places")),
+        ], _ok({"application/json": SEARCH_RESPONSE}, "matching places, best first")),
         "/api/facilities": _get("facilities as GeoJSON", [
             _param("category", "filter", _list(categories)),
             _param("type", "filter", _list(types)),
@@ -170,19 +196,33 @@ def api_openapi(server: str) -> dict:
         "servers": [{"url": server}],
         "paths": paths,
         "components": {
-            "responses": {"error": {"description": "a bad parameter (400) or an unknown key "
-                                    "(404)", "content": {"application/json": {"schema": {
-                                        "$ref": "#/components/schemas/error"}}}}},
+            "responses": {
+                "error": {
+                    "description": "a bad parameter (400) or an unknown key (404)",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/error"}}
+                    },
+                }
+            },
             "schemas": {
-                "error": {"type": "object", "required": ["error", "status", "message"],
-                          "properties": {"error": {"type": "string"},
-                                         "status": {"type": "integer"},
-                                         "message": {"type": "string"},
-                                         "parameter": {"type": "string"}}},
-                "featureCollection": {"type": "object", "required": ["type", "features"],
-                                      "properties": {"type": {"type": "string",
-                                                              "enum": ["FeatureCollection"]},
-                                                     "features": {"type": "array"}}},
+                "error": {
+                    "type": "object",
+                    "required": ["error", "status", "message"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "message": {"type": "string"},
+                        "parameter": {"type": "string"},
+                    },
+                },
+                "featureCollection": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["FeatureCollection"]},
+                        "features": {"type": "array"},
+                    },
+                },
             },
         },
     }

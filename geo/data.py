@@ -63,6 +63,7 @@ __all__ = [
     "load_datasets",
     "read_cells",
     "read_facilities",
+    "read_gazetteer",
     "read_layer",
     "read_tiers",
     "remove_stale_temporaries",
@@ -74,6 +75,8 @@ FACILITIES_NAME = "facilities.csv"
 CELLS_1KM_NAME = "bevoelkerung_1km.csv.gz"  # Zensus 2022 1 km cells, scaled (no geometry)
 CELLS_100M_NAME = "bevoelkerung_100m.csv.gz"  # the demand: residents per 100 m cell
 TIERS_NAME = "data_tiers.csv"  # data tier per Gemeinde and category (see geo.tiers)
+GAZETTEER_NAME = "suche.csv.gz"  # places, streets and postcodes for the search (geo.gazetteer)
+GAZETTEER_KINDS = ("ort", "strasse", "plz")
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     LAYER_GEMEINDEN: [AGS, ARS, NAME, KREIS_ARS, KREIS, POPULATION, AREA_KM2, GEMEINDEFREI],
@@ -113,6 +116,7 @@ class Datasets:
     cells: pd.DataFrame
     quartiere: gpd.GeoDataFrame
     orte: gpd.GeoDataFrame  # named places (Ortsteile) for the search
+    gazetteer: pd.DataFrame  # statewide places, streets, postcodes for the search
     facilities: gpd.GeoDataFrame
     tiers: pd.DataFrame
     demand: Demand  # the cells prepared for coverage analysis
@@ -129,8 +133,9 @@ class Datasets:
         """``(ags, category) -> tier`` for every listed pair (unlisted: keine_daten)."""
         return {
             (a, c): t
-            for a, c, t in zip(self.tiers["ags"], self.tiers["category"], self.tiers["tier"],
-                               strict=True)
+            for a, c, t in zip(
+                self.tiers["ags"], self.tiers["category"], self.tiers["tier"], strict=True
+            )
         }
 
 
@@ -223,6 +228,41 @@ def read_tiers(path: Path) -> pd.DataFrame:
             raise DatasetError(f"{path} row {row + 2}: unknown {what} {frame[what].iloc[row]!r}")
     if frame.duplicated(["ags", "category"]).any():
         raise DatasetError(f"{path}: a Gemeinde and category listed twice")
+    return frame
+
+
+def read_gazetteer(path: Path, known_ags: set[str]) -> pd.DataFrame:
+    """Read the search gazetteer (`geo.gazetteer`): names as text, points and boxes as floats,
+    checking kinds, Gemeinde keys and that every point lies in Niedersachsen's box."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: file not found")
+    numbers = ["lat", "lon", "west", "south", "east", "north"]
+    try:
+        frame = pd.read_csv(
+            path,
+            dtype={c: "float64" for c in numbers}
+            | {"rank": "int64"}
+            | {c: object for c in ("name", "kind", "ags", "ort")},
+            keep_default_na=False,
+            na_values={c: [""] for c in numbers},
+            encoding="utf-8",
+        )
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as err:
+        raise DatasetError(f"{path}: not a readable gazetteer ({err})") from err
+    missing = [c for c in ("name", "kind", "ags", "lat", "lon", "rank", *numbers, "ort")
+               if c not in frame.columns]  # fmt: skip
+    if missing:
+        raise DatasetError(f"{path}: missing columns {missing}")
+    checks = (
+        (~frame["kind"].isin(GAZETTEER_KINDS), "unknown kind"),
+        (~frame["ags"].isin(known_ags), "unknown Gemeinde"),
+        (~frame["lat"].between(51.2, 54.0) | ~frame["lon"].between(6.5, 11.7), "point outside"),
+        (frame["name"].str.len() == 0, "empty name"),
+    )
+    for bad, what in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DatasetError(f"{path} row {row + 2}: {what} ({frame['name'].iloc[row]!r})")
     return frame
 
 
@@ -334,6 +374,7 @@ def load_datasets(data_dir: Path) -> Datasets:
     unknown = set(by_gemeinde.keys) - set(gemeinden[AGS])
     if unknown:
         raise DatasetError(f"{CELLS_100M_NAME}: cells of unknown ags {sorted(unknown)[:5]}")
+    gazetteer = read_gazetteer(Path(data_dir) / GAZETTEER_NAME, set(gemeinden[AGS]))
     facilities = read_facilities(Path(data_dir) / FACILITIES_NAME)
     tiers = read_tiers(Path(data_dir) / TIERS_NAME)
     unknown = set(facilities["ags"]) - set(gemeinden[AGS])
@@ -341,9 +382,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         raise DatasetError(
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
         )
-    cell_tiers = {
-        c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES
-    }
+    cell_tiers = {c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES}
     areas = {c: _data_area(gemeinden, tiers, c) for c in CATEGORIES}
     info = quartiere.drop(columns="geometry").set_index(QUARTIER_ID)
     info = info.reindex(by_quartier.keys)
@@ -361,6 +400,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         cells=cells,
         quartiere=quartiere,
         orte=orte,
+        gazetteer=gazetteer,
         facilities=facilities_frame(facilities),
         tiers=tiers,
         demand=prepare_demand(cell_centres(cells), counts, cell_tiers, areas),

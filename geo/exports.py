@@ -109,8 +109,7 @@ class ExportMetadata:
             f"# Quellen: {'; '.join(s['source'] for s in self.sources)}",
             f"# Lizenzen: {licences}",
             f"# Datenstand: {vintages}",
-            f"# Datenstufe: {self.tier} (geprueft, osm_ungeprueft: mögliche Lücken, "
-            "keine_daten)",
+            f"# Datenstufe: {self.tier} (geprueft, osm_ungeprueft: mögliche Lücken, keine_daten)",
             f"# Parameter: {params}",
             f"# Erstellt: {self.created}; Einwohner als ganze Zahlen",
         ]

@@ -57,7 +57,8 @@ ATTRIBUTION_PARTS: tuple[tuple[str, str | None], ...] = (
     ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0"),
 )
 OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
-TOOLTIP_KEYS = ("map_tt_gemeinde", "map_tt_ags", "map_tt_kreis", "map_tt_population", "map_tt_density")
+TOOLTIP_KEYS = ("map_tt_gemeinde", "map_tt_ags", "map_tt_kreis")
+TOOLTIP_KEYS += ("map_tt_population", "map_tt_density")
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,7 @@ def _base_map(
     fmap.default_js = [("leaflet", static_url("vendor/leaflet/leaflet.js"))]
     fmap.default_css = [("leaflet_css", static_url("vendor/leaflet/leaflet.css"))]
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name=layer_name).add_to(
-            fmap
-        )
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name=layer_name).add_to(fmap)
     fmap.fit_bounds(NI_BOUNDS)
     return fmap
 

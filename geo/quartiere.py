@@ -196,9 +196,7 @@ def nearest_place_areas(
     if len(unique) == 1:
         return [(next(iter(unique.values())), area)]
     seeds = shapely.points(list(unique))
-    cells = shapely.get_parts(
-        shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=area)
-    )
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=area))
     owner = shapely.STRtree(seeds).query(cells, predicate="contains")
     by_name: dict[str, list[shapely.Geometry]] = {}
     seed_names = list(unique.values())
@@ -219,9 +217,7 @@ def number_quartiere(frame: pd.DataFrame) -> pd.Series:
     return (frame.loc[order, AGS] + "-" + running.map("{:03d}".format)).reindex(frame.index)
 
 
-def assign_to_quartiere(
-    xy: np.ndarray, ags: np.ndarray, quartiere: gpd.GeoDataFrame
-) -> np.ndarray:
+def assign_to_quartiere(xy: np.ndarray, ags: np.ndarray, quartiere: gpd.GeoDataFrame) -> np.ndarray:
     """Row of the Quartier of each point: one of its own Gemeinde's, holding the point or nearest.
 
     Every point gets exactly one Quartier of its Gemeinde (``ags``), even where the Quartier

@@ -40,7 +40,9 @@ __all__ = [
     "read_places",
     "read_places_2021",
     "read_population_2022",
+    "read_postcodes",
     "read_quartiere",
+    "read_streets_2021",
 ]
 
 
@@ -62,6 +64,8 @@ class RawPaths:
         self.admin_lines = self.root / "osm_niedersachsen_2021/admin_boundaries.gpkg"
         self.places_2021 = self.root / "osm_niedersachsen_2021/places.gpkg"
         self.places = self.root / "places/goettingen_osm_places.geojson"
+        self.streets_2021 = self.root / "osm_niedersachsen_2021/streets.csv.gz"
+        self.postcodes = self.root / "places/plz_ort_osm_niedersachsen.csv"
         self.quartiere = {
             "03101000": self.root / "quartiere/braunschweig_stadtbezirke_osm.geojson",
             "03403000": self.root / "quartiere/oldenburg_stadtteile_osm.geojson",
@@ -79,6 +83,8 @@ class RawPaths:
             self.admin_lines,
             self.places_2021,
             self.places,
+            self.streets_2021,
+            self.postcodes,
             *self.quartiere.values(),
         ]
         missing = [str(p) for p in expected if not p.is_file()]
@@ -191,3 +197,24 @@ def read_places_2021(path: Path) -> gpd.GeoDataFrame:
     _require(frame, ["name", "class"], path)
     frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
     return frame[["name", "class", "geometry"]].to_crs(ANALYSIS_CRS).reset_index(drop=True)
+
+
+STREET_COLUMNS = ["name", "length_m", "x_lon", "y_lat", "west", "south", "east", "north"]
+
+
+def read_streets_2021(path: Path) -> pd.DataFrame:
+    """Street names of 2021, one row per name and 2016 Gemeinde: a point on the street and its
+    bounding box (EPSG:4326 degrees), length in metres. Rows outside Niedersachsen included."""
+    frame = pd.read_csv(path, usecols=lambda c: c in STREET_COLUMNS, dtype={"name": str})
+    _require(frame, STREET_COLUMNS, path)
+    frame = frame[frame["name"].notna() & (frame["name"].str.strip() != "")]
+    return frame[STREET_COLUMNS].reset_index(drop=True)
+
+
+def read_postcodes(path: Path) -> pd.DataFrame:
+    """Postcode → place (``plz``, ``ort``, ``ags``): a postcode is an area, this names a place
+    in it; a place can have several postcodes and a postcode several places."""
+    frame = pd.read_csv(path, dtype=str)
+    _require(frame, ["plz", "ort", "ags"], path)
+    frame = frame[frame["plz"].str.fullmatch(r"\d{5}", na=False)]
+    return frame[["plz", "ort", "ags"]].drop_duplicates().reset_index(drop=True)

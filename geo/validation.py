@@ -56,7 +56,6 @@ class ValidationResult:
     rejected_rows: int
 
 
-
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
     """All schema columns as stripped strings, missing ones empty."""
     out = pd.DataFrame(index=frame.index)
@@ -361,4 +360,3 @@ def _fmt(value: float) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value))
         else (f"{value:.6f}".rstrip("0").rstrip("."))
     )
-

@@ -27,9 +27,9 @@ from pyproj import Transformer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import build, dasymetric, quartiere_build, raw  # noqa: E402
+from geo import build, dasymetric, gazetteer, quartiere_build, raw  # noqa: E402
 from geo import quartiere as quartiere_mod  # noqa: E402
-from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GPKG_NAME  # noqa: E402
+from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GAZETTEER_NAME, GPKG_NAME  # noqa: E402
 from geo.display import simplify_coverage  # noqa: E402
 from geo.schema import (  # noqa: E402
     AGE_BANDS,
@@ -177,8 +177,8 @@ def build_cells_100m(
 
 def build_quartiere(paths: raw.RawPaths, gemeinden: gpd.GeoDataFrame, exceptions: Path):
     official = raw.read_quartiere(paths.quartiere)
-    official[NAME] = official["name"].str.replace(r"-\s+", "-", regex=True).map(
-        lambda s: re.sub(r"\s+", " ", s)
+    official[NAME] = (
+        official["name"].str.replace(r"-\s+", "-", regex=True).map(lambda s: re.sub(r"\s+", " ", s))
     )
     official[SOURCE] = official["source_file"].map(QUARTIER_SOURCES)
     frame, log = quartiere_build.derive_quartiere(
@@ -240,9 +240,10 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 def write_csv_gz(frame: pd.DataFrame, path: Path) -> None:
     """Gzipped CSV with mtime 0, so a rebuild gives the same bytes."""
-    with open(path, "wb") as raw_file, gzip.GzipFile(
-        fileobj=raw_file, mode="wb", compresslevel=9, mtime=0, filename=""
-    ) as handle:
+    with (
+        open(path, "wb") as raw_file,
+        gzip.GzipFile(fileobj=raw_file, mode="wb", compresslevel=9, mtime=0, filename="") as handle,
+    ):
         handle.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
@@ -270,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         quartiere, decisions = build_quartiere(paths, gemeinden, args.exceptions)
         fine[QUARTIER_ID] = assign_quartiere(fine, quartiere)
         orte = build_orte(paths, gemeinden)
+        search, search_counts = gazetteer.build_gazetteer(
+            raw.read_places_2021(paths.places_2021),
+            raw.read_streets_2021(paths.streets_2021),
+            raw.read_postcodes(paths.postcodes),
+            gemeinden,
+        )
     except (raw.RawDataError, build.BuildError, quartiere_build.QuartierError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -291,14 +298,25 @@ def main(argv: list[str] | None = None) -> int:
     write_atomic(out_dir / CELLS_1KM_NAME, lambda p: write_csv_gz(cells_1km, p))
     fine_out = fine[[X_3035, Y_3035, CELL_1KM, QUARTIER_ID, POPULATION, *AGE_BANDS]]
     write_atomic(out_dir / CELLS_100M_NAME, lambda p: write_csv_gz(fine_out, p))
+    write_atomic(out_dir / GAZETTEER_NAME, lambda p: write_csv_gz(search, p))
+    step(
+        "search: {places:,} places, {streets:,} streets, {postcodes:,} postcodes "
+        "({postcodes_unknown_gemeinde} postcodes of unknown Gemeinden left out)".format(
+            **search_counts
+        )
+    )
     write_atomic(out_dir / QUARTIER_DECISIONS, lambda p: decisions.to_csv(
         p, index=False, lineterminator="\n"))  # fmt: skip
     columns = [AGS, NAME, "area_new_km2", "area_outline_km2", "area_diff_share"]
     write_atomic(out_dir / "harmonisation_report.csv", lambda p: big[columns].round(4).to_csv(
         p, index=False, lineterminator="\n"))  # fmt: skip
-    size_mb = sum(
-        (out_dir / n).stat().st_size for n in (args.out.name, CELLS_1KM_NAME, CELLS_100M_NAME)
-    ) / 1e6
+    size_mb = (
+        sum(
+            (out_dir / n).stat().st_size
+            for n in (args.out.name, CELLS_1KM_NAME, CELLS_100M_NAME, GAZETTEER_NAME)
+        )
+        / 1e6
+    )
     step(
         f"wrote {out_dir} ({size_mb:.1f} MB): {len(gemeinden)} Gemeinden "
         f"({int(gemeinden[POPULATION].sum()):,} residents), {len(cells)} 1 km cells, "

@@ -44,14 +44,16 @@ def test_finder_with_results(axe, page, live_server, lang):
     assert violations(axe, page) == []
 
 
-def test_planner_with_a_gemeinde(axe, page, live_server):
-    page.goto(live_server + "/planung", wait_until="networkidle")
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_planner_with_a_gemeinde(axe, page, live_server, lang):
+    page.goto(f"{live_server}/planung?lang={lang}", wait_until="networkidle")
     page.wait_for_selector("#planner[data-state='ready']")
     page.locator("path[data-ags='03159016']").click(force=True)
     page.wait_for_selector("path.quartier")
     assert violations(axe, page) == []
 
 
-def test_density_map(axe, page, live_server):
-    page.goto(live_server + "/karte", wait_until="networkidle")
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_density_map(axe, page, live_server, lang):
+    page.goto(f"{live_server}/karte?lang={lang}", wait_until="networkidle")
     assert violations(axe, page) == []

@@ -109,7 +109,10 @@ def test_planner_select_click_goettingen_see_quartiere_and_table(page, live_serv
     assert "mögliche Lücke" in summary.inner_text()
     assert "mögliche Lücke" in page.locator("#legend").inner_text()
     assert page.locator("#quartiere-table tbody tr").count() == 25
-    assert page.locator("#quartiere-table tbody tr[data-tier='osm_ungeprueft'] .tier-badge").count() > 0
+    assert (
+        page.locator("#quartiere-table tbody tr[data-tier='osm_ungeprueft'] .tier-badge").count()
+        > 0
+    )
     page.locator("#what").select_option("category:beratung")
     page.wait_for_selector("#planner[data-state='ready']")
     assert "5.000 m" in page.locator("#summary").inner_text()

@@ -139,7 +139,9 @@ def test_far_results_say_so(page, live_server):
     page.select_option("#f-category", "beratung")
     search(page, "53.5876, 6.6690")  # Borkum: the nearest counselling office is on the mainland
     assert "weit entfernt" in page.locator("#results-heading").inner_text()
-    assert "In Ihrer Nähe ist kein passendes Angebot bekannt" in page.locator("#notice").inner_text()
+    assert (
+        "In Ihrer Nähe ist kein passendes Angebot bekannt" in page.locator("#notice").inner_text()
+    )
 
 
 def test_tooltips_render_names_as_text(page, live_server):
@@ -163,9 +165,10 @@ def test_english_and_no_foreign_requests_and_phone_width(browser, live_server):
         assert page.locator("h1").inner_text() == "Meeting places and counselling near you"
         search(page, "Hannover")
         assert "Unchecked data" in page.locator("#notice").inner_text()
-        assert "from OpenStreetMap, as of 2021-08, unchecked" in page.locator(
-            "#results li"
-        ).first.inner_text()
+        assert (
+            "from OpenStreetMap, as of 2021-08, unchecked"
+            in page.locator("#results li").first.inner_text()
+        )
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"page scrolls sideways at 360 px ({width} px)"
         assert foreign == []

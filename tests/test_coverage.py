@@ -53,9 +53,7 @@ def points(*xy: tuple[float, float]) -> np.ndarray:
 
 def run(cells, supply, threshold, area=None, curated=frozenset({"03159016"}), unverified=()):
     """Coverage with ``curated`` Gemeinden checked, ``unverified`` ones from OSM, others no data."""
-    codes = np.where(
-        cells[AGS].isin(curated), 2, np.where(cells[AGS].isin(list(unverified)), 1, 0)
-    )
+    codes = np.where(cells[AGS].isin(curated), 2, np.where(cells[AGS].isin(list(unverified)), 1, 0))
     demand = demand_of(cells, {"treffpunkt": codes}, {"treffpunkt": area})
     return demand, cov.cell_coverage(demand, supply, threshold, "treffpunkt")
 

@@ -36,7 +36,9 @@ def test_curated_facilities_are_sourced_and_invent_nothing(prefix):
     curated = facilities[facilities["source"].str.startswith(prefix)]
     assert len(curated) >= 60
     assert curated["licence"].str.contains("ODbL").all()
-    assert curated["licence"].str.contains("2021-08" if prefix == OSM2021_PREFIX else "2026-08").all()
+    assert (
+        curated["licence"].str.contains("2021-08" if prefix == OSM2021_PREFIX else "2026-08").all()
+    )
     assert set(curated["type"]) <= set(TYPES)
     assert curated["source"].is_unique and curated["id"].is_unique
     # nothing beyond what the source says: no addresses, hours or contacts were invented
@@ -74,9 +76,12 @@ def test_every_statewide_row_has_a_logged_decision():
     kept = log[log["decision"] == "keep"]
     assert (kept["type"] != "").all() and (log.loc[log["decision"] != "keep", "type"] == "").all()
     ours = facilities[facilities["source"].str.startswith(OSM2021_PREFIX)]
-    keys = OSM2021_PREFIX + kept["lon"].astype(float).map("{:.5f}".format) + "," + kept[
-        "lat"
-    ].astype(float).map("{:.5f}".format)
+    keys = (
+        OSM2021_PREFIX
+        + kept["lon"].astype(float).map("{:.5f}".format)
+        + ","
+        + kept["lat"].astype(float).map("{:.5f}".format)
+    )
     assert sorted(keys) == sorted(ours["source"])
     assert not log.duplicated(["lon", "lat", "name"]).any()
 

@@ -57,7 +57,9 @@ def test_grouped_largest_remainder_equals_one_split_per_group(members, totals):
         rows = np.flatnonzero(groups == g)
         if len(rows):
             # the same as the single-group method applied to the group alone (brute force)
-            assert parts[rows].tolist() == build.largest_remainder(weights[rows], totals[g]).tolist()
+            assert (
+                parts[rows].tolist() == build.largest_remainder(weights[rows], totals[g]).tolist()
+            )
         assert parts[rows].sum() == totals[g]
 
 
@@ -66,9 +68,13 @@ def test_rule_residential_first_then_other_then_non_residential_then_uniform():
     counts = np.array([[100], [100], [100], [100]])
     b = buildings(
         # cell 0: a house in residential land use, a shed outside land use, a factory
-        (0, 0, 100, 100, 0), (100, 0, 50, 0, 0), (200, 0, 500, 0, 500),
+        (0, 0, 100, 100, 0),
+        (100, 0, 50, 0, 0),
+        (200, 0, 500, 0, 500),
         # cell 1: farm buildings outside land use (two), and a warehouse
-        (1000, 0, 30, 0, 0), (1100, 0, 10, 0, 0), (1200, 0, 900, 0, 900),
+        (1000, 0, 30, 0, 0),
+        (1100, 0, 10, 0, 0),
+        (1200, 0, 900, 0, 900),
         # cell 2: only an industrial hall
         (2000, 0, 400, 0, 400),
         # cell 3: nothing

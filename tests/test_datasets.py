@@ -11,7 +11,15 @@ import pytest
 import shapely
 
 from geo.dasymetric import parent_keys
-from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GPKG_NAME, read_cells, read_layer
+from geo.data import (
+    CELLS_1KM_NAME,
+    CELLS_100M_NAME,
+    GAZETTEER_NAME,
+    GPKG_NAME,
+    read_cells,
+    read_gazetteer,
+    read_layer,
+)
 from geo.schema import (
     AGE_BANDS,
     AGS,
@@ -144,7 +152,8 @@ def test_100m_weights_follow_the_rule(cells, fine):
     buildings = pd.read_csv(path, usecols=[X_3035, Y_3035, "footprint_m2",
                                            "footprint_residential_m2"])  # fmt: skip
     b_key = parent_keys(buildings[X_3035], buildings[Y_3035]) * 100_000 + (
-        buildings[X_3035] % 1000 // 100 * 10 + buildings[Y_3035] % 1000 // 100)
+        buildings[X_3035] % 1000 // 100 * 10 + buildings[Y_3035] % 1000 // 100
+    )
     f_key = parent_keys(fine[X_3035], fine[Y_3035]) * 100_000 + (
         fine[X_3035] % 1000 // 100 * 10 + fine[Y_3035] % 1000 // 100)  # fmt: skip
     built = pd.Series(buildings["footprint_m2"].to_numpy(), index=b_key)
@@ -235,5 +244,22 @@ def test_readme_documents_every_source_and_the_build():
         LAYER_QUARTIERE,
         CELLS_1KM_NAME,
         CELLS_100M_NAME,
+        GAZETTEER_NAME,
     ]:
         assert needle in readme, f"datasets/README.md does not mention {needle!r}"
+
+
+def test_the_search_gazetteer_covers_the_state(gemeinden):
+    frame = read_gazetteer(DATASETS / GAZETTEER_NAME, set(gemeinden[AGS]))
+    counts = frame["kind"].value_counts()
+    assert counts["strasse"] > 150_000 and counts["ort"] > 10_000 and counts["plz"] > 1_000
+    # streets in nearly every inhabited Gemeinde, and one row per name and Gemeinde
+    inhabited = set(gemeinden.loc[~gemeinden[GEMEINDEFREI], AGS])
+    with_streets = set(frame.loc[frame["kind"] == "strasse", AGS])
+    assert len(inhabited - with_streets) <= 5, sorted(inhabited - with_streets)
+    places = frame[frame["kind"] != "plz"]
+    assert not places.duplicated(["name", "kind", AGS]).any()
+    streets = frame[frame["kind"] == "strasse"]
+    inside = streets["west"].le(streets["lon"]) & streets["lon"].le(streets["east"])
+    assert inside.all() and streets["south"].le(streets["lat"]).all()
+    assert frame.loc[frame["kind"] == "plz", "ort"].str.len().gt(0).all()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geo.hours import is_open, ni_only_holidays
-from geo.places import fold, parse_coordinates, search_places
+from geo.places import fold, is_ambiguous, parse_coordinates, search_places
 
 D = dt.datetime.fromisoformat
 
@@ -66,9 +66,14 @@ def test_search_ranks_exact_gemeinde_first(app):
     # Weende is an Ortsteil drawn from the OSM district boundaries: a district ("quartier")
     assert weende[0]["name"] == "Weende" and weende[0]["kind"] == "quartier"
     assert search_places(index, "stöckheim-leiferde")[0]["detail"] == "Braunschweig"
-    # the village Stöckheim (Northeim, an approximated Ortsteil) matches exactly: it comes first
+    # two villages called Stöckheim match exactly (the bigger Gemeinde first), before the
+    # district Stöckheim-Leiferde; the finder asks which one is meant
     stoeckheim = search_places(index, "stöckheim")
-    assert [(p["name"], p["detail"]) for p in stoeckheim[:2]] == [
-        ("Stöckheim", "Northeim"), ("Stöckheim-Leiferde", "Braunschweig")]
+    assert [(p["name"], p["detail"]) for p in stoeckheim[:3]] == [
+        ("Stöckheim", "Braunschweig"),
+        ("Stöckheim", "Northeim (Kreis Northeim)"),
+        ("Stöckheim-Leiferde", "Braunschweig"),
+    ]
+    assert is_ambiguous(stoeckheim)
     assert search_places(index, "<script>") == []
     assert search_places(index, "") == []

@@ -70,7 +70,8 @@ def test_scripts_write_no_german_of_their_own():
     german = re.compile(r"\"[^\"]*(?:[äöüÄÖÜß]|Einwohner|Gemeinde |keine Daten)[^\"]*\"")
     for js in (ROOT / "static" / "js").glob("*.js"):
         code = "\n".join(
-            line for line in js.read_text(encoding="utf-8").splitlines()
+            line
+            for line in js.read_text(encoding="utf-8").splitlines()
             if not line.strip().startswith("//")
         )
         assert not german.findall(code), (js.name, german.findall(code)[:3])

@@ -155,8 +155,14 @@ def test_a_column_flood_after_a_row_is_ignored_quickly():
 
 
 def test_an_integer_name_and_integer_coordinates_are_text_like_any_other():
-    outcome = run(collection(feature({"name": 5, "type": "jugendzentrum"},
-                                     {"type": "Point", "coordinates": [10, 52]})), "geojson")
+    outcome = run(
+        collection(
+            feature(
+                {"name": 5, "type": "jugendzentrum"}, {"type": "Point", "coordinates": [10, 52]}
+            )
+        ),
+        "geojson",
+    )
     assert outcome.dataset is None  # 52 N 10 E is outside the test square, not a crash
     assert [str(p) for p in outcome.problems] == [
         "feature 1: lat/lon: point (52.00000, 10.00000) lies outside Niedersachsen"]  # fmt: skip
@@ -175,7 +181,7 @@ def test_validation_time_stays_flat_for_long_hostile_values(size):
 
 
 def test_json_depth_matches_the_parsed_structure():
-    docs = [[], {"a": [1, {"b": "]]]}"}]}, ["\\\"[", [[["x"]]]], {"k": "\\\\", "l": [[]]}]
+    docs = [[], {"a": [1, {"b": "]]]}"}]}, ['\\"[', [[["x"]]]], {"k": "\\\\", "l": [[]]}]
     for doc in docs:
         text = json.dumps(doc).encode()
         assert json_depth(text) == _depth(doc), doc

@@ -16,7 +16,11 @@ def text_of(client, url: str) -> str:
 @pytest.mark.parametrize(
     ("url", "german", "english"),
     [
-        ("/planung", "Erreichbarkeit von Treffpunkten und Beratung", "Reach of meeting places and counselling"),
+        (
+            "/planung",
+            "Erreichbarkeit von Treffpunkten und Beratung",
+            "Reach of meeting places and counselling",
+        ),
         ("/planung", "Was gemessen wird", "What is measured"),  # the method note
         ("/planung", "Daten herunterladen", "Download data"),
         ("/karte", "Einwohner je km² (Zensus 2022)", "Residents per km² (Census 2022)"),

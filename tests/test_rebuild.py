@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GPKG_NAME, read_layer
+from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GAZETTEER_NAME, GPKG_NAME, read_layer
 from geo.schema import LAYER_GEMEINDEN, LAYER_GEMEINDEN_DISPLAY, LAYER_ORTE, LAYER_QUARTIERE
 from scripts.build_datasets import main as build_main
 from scripts.build_facilities import main as build_facilities_main
@@ -32,7 +32,7 @@ def test_rebuild_gives_the_committed_content(tmp_path):
         apart_m = fresh.geometry.hausdorff_distance(committed.geometry)
         assert (apart_m < 0.01).all(), f"{layer}: {int((apart_m >= 0.01).sum())} shapes differ"
     # the population grids and the Quartier decisions, byte for byte (gzip without a timestamp)
-    for name in (CELLS_1KM_NAME, CELLS_100M_NAME, "curation/quartiere_decisions.csv",
+    for name in (CELLS_1KM_NAME, CELLS_100M_NAME, GAZETTEER_NAME, "curation/quartiere_decisions.csv",
                  "harmonisation_report.csv"):  # fmt: skip
         fresh = (tmp_path / name).read_bytes()
         assert fresh == (ROOT / "datasets" / name).read_bytes(), f"{name} differs from a rebuild"

@@ -8,9 +8,9 @@ browser never assembles user-facing text of its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Mapping
 
 from geo.i18n import finder, planner, site
 

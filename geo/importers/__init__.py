@@ -43,6 +43,7 @@ __all__ = [
 FORMATS = ("osm", "csv", "geojson")
 NO_ROWS = Problem("file", "rows", "no rows: the file holds no facility")
 
+
 @dataclass(frozen=True)
 class ImportOutcome:
     """Result of an import: the dataset to write (None if nothing should be written)."""
@@ -121,4 +122,3 @@ def import_facilities(
         return ImportOutcome(None, result.problems, len(rows), len(result.valid), None)
     merged, report = merge_facilities(existing, result.valid)
     return ImportOutcome(merged, result.problems, len(rows), len(result.valid), report)
-

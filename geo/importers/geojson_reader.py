@@ -31,8 +31,10 @@ def _point(geometry: object) -> tuple[str, str, str]:
         shown = kind if isinstance(kind, str) and len(kind) <= 40 else "not a type name"
         return "", "", f"geometry: {shown}, expected a Point"
     coords = geometry.get("coordinates")
-    numbers = isinstance(coords, list) and len(coords) >= 2 and all(
-        isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2]
+    numbers = (
+        isinstance(coords, list)
+        and len(coords) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2])
     )
     if not numbers:
         return "", "", "geometry: a Point needs coordinates [longitude, latitude]"

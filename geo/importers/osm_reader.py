@@ -160,4 +160,3 @@ def _tag_summary(tags: dict[str, str]) -> str:
     keys = ("amenity", "social_facility", "social_facility:for", "office", "community_centre")
     shown = [f"{k}={tags[k][:60]}" for k in keys if k in tags]
     return ", ".join(shown) or "none of the known tags"
-

@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and response hooks; build the request indexes."""
     data = app.extensions["nk_datasets"]
     app.extensions["nk_finder"] = build_finder_index(data)
-    app.extensions["nk_places"] = build_place_index(data.gemeinden, data.quartiere, data.orte)
+    app.extensions["nk_places"] = build_place_index(
+        data.gemeinden, data.quartiere, data.orte, data.gazetteer
+    )
     security.init_app(app)
     errors.init_app(app)
     language.init_app(app)

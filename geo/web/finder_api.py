@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app
 from geo.finder import MAX_LIMIT, NearestQuery, OutsideError, nearest
 from geo.hours import local_now
 from geo.params import shown
-from geo.places import parse_coordinates, search_places
+from geo.places import is_ambiguous, parse_coordinates, search_places
 from geo.web import args
 from geo.web.errors import ApiError
 from geo.web.responses import json_response
@@ -41,7 +41,8 @@ def nearest_view() -> Response:
 
 @bp.get("/search")
 def search_view() -> Response:
-    """Places matching ``q`` (Gemeinden, Quartiere, Ortsteile) or a typed coordinate pair."""
+    """Places matching ``q`` (Gemeinden, Quartiere, places, streets, postcodes) or a typed
+    coordinate pair; ``ambiguous`` says that the best name exists in several Gemeinden."""
     q = (args.one("q", "") or "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise ApiError(400, f"q: at most {MAX_QUERY_CHARS} characters", "q")
@@ -53,6 +54,7 @@ def search_view() -> Response:
         return json_response(
             {
                 "query": q,
+                "ambiguous": False,
                 "results": [
                     {
                         "name": f"{lat:.5f}, {lon:.5f}",
@@ -67,4 +69,4 @@ def search_view() -> Response:
         )
     limit = args.whole("limit", 1, MAX_LIMIT, 10)
     results = search_places(current_app.extensions["nk_places"], q, limit) if q else []
-    return json_response({"query": q, "results": results})
+    return json_response({"query": q, "ambiguous": is_ambiguous(results), "results": results})

@@ -49,7 +49,7 @@ def _switch_url(lang: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Give every template ``lang``, ``t`` (strings), ``t_json``, ``lang_args`` and ``switch_url``."""
+    """Give every template ``lang``, ``t``, ``t_json``, ``lang_args`` and ``switch_url``."""
 
     @app.context_processor
     def _language() -> dict[str, object]:

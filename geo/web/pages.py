@@ -28,6 +28,7 @@ OFFER_LANGUAGES = [
     ("ku", "Kurdî"), ("fr", "Français"), ("es", "Español"), ("ro", "Română"),
 ]  # fmt: skip
 
+
 @bp.get("/")
 def index() -> str:
     """The resident finder: nearest meeting places and counselling offices."""

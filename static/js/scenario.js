@@ -102,7 +102,7 @@
 
   // A suggestion as a list item (with a button) and as a numbered marker on the map; both take it.
   function showSuggestion(site, list) {
-    const words = fill("sc_suggestion", { rank: site.rank, quartier: site.quartier, gemeinde: site.gemeinde,
+    const words = fill("sc_suggestion", { quartier: site.quartier, gemeinde: site.gemeinde,
                                           n: fmt.format(site.newly_within_reach) }) +
                   (site.tier === "osm_ungeprueft" ? t.sc_possible : "");
     const li = make("li");
