@@ -17,7 +17,7 @@ import shapely
 from geo.coverage import walk_minutes
 from geo.data import Datasets
 from geo.facilities import CATEGORIES, FIELDS, TYPES
-from geo.hours import is_open
+from geo.hours import describe, is_open
 from geo.params import ParameterError, check_known
 from geo.schema import AGS, ANALYSIS_CRS, NAME, WEB_CRS
 from geo.sources import provenance
@@ -175,6 +175,7 @@ def nearest(index: FinderIndex, query: NearestQuery, when: dt.datetime) -> dict:
             distance_m=round(float(dist)),
             walk_min=round(float(dist) * walk_factor),
             open_now=open_now,
+            hours=describe(index.hours[i], when),
             tier=index.tiers.get((record["ags"], record["category"]), NO_DATA),
         )
         results.append(record)

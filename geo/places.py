@@ -161,6 +161,7 @@ class PlaceIndex:
     frame: pd.DataFrame
     kinds: np.ndarray  # frame["kind"] and frame["ags"] as object arrays: no conversion per query
     ags: np.ndarray
+    order_keys: np.ndarray  # per row (kind rank, class rank, -weight, name order) for ranking
     sorted_ae: _SortedKeys
     sorted_plain: _SortedKeys
     joined_ae: _JoinedKeys
@@ -254,10 +255,21 @@ def build_place_index(
     kinds = frame["kind"].to_numpy()
     streets = np.flatnonzero(kinds == "strasse")
     others = np.flatnonzero((kinds != "strasse") & (kinds != "plz"))
+    name_order = np.empty(len(frame), dtype=np.int64)
+    name_order[np.argsort(frame["name"].to_numpy(dtype=object), kind="stable")] = np.arange(
+        len(frame)
+    )
+    order_keys = np.column_stack([
+        frame["kind"].map(KIND_RANK).to_numpy(dtype=float),
+        frame["class_rank"].to_numpy(dtype=float),
+        -frame["weight"].fillna(0).to_numpy(dtype=float),
+        name_order.astype(float),
+    ])  # fmt: skip
     return PlaceIndex(
         frame=frame,
         kinds=frame["kind"].to_numpy(dtype=object),
         ags=frame["ags"].to_numpy(dtype=object),
+        order_keys=order_keys,
         sorted_ae=_SortedKeys.of(key_ae),
         sorted_plain=_SortedKeys.of(frame["key_plain"].to_numpy(dtype=object)),
         joined_ae=_JoinedKeys.of(key_ae),
@@ -356,13 +368,11 @@ def search_places(index: PlaceIndex, query: str, limit: int = 10) -> list[dict]:
     if not found:
         return []
     rows = np.fromiter(found, dtype=np.int64, count=len(found))
-    hits = index.frame.iloc[rows].assign(match=list(found.values()))
-    hits = hits.assign(kind_rank=hits["kind"].map(KIND_RANK))
-    hits = hits.sort_values(
-        ["match", "kind_rank", "class_rank", "weight", "name"],
-        ascending=[True, True, True, False, True],
-    ).head(limit)
-    return [_result(r) for r in hits.itertuples()]
+    matches = np.fromiter(found.values(), dtype=float, count=len(found))
+    keys = index.order_keys[rows]
+    # np.lexsort sorts by its last key first: match, kind, class, population, name
+    best = rows[np.lexsort((keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0], matches))[:limit]]
+    return [_result(r) for r in index.frame.iloc[best].itertuples()]
 
 
 def _result(r: object) -> dict:

@@ -6,6 +6,7 @@ licences are written in datasets/README.md. Unit tests build their own tiny shap
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 
@@ -15,6 +16,7 @@ if os.environ.get("NK_WITHOUT_PYARROW"):  # before pandas is imported: as if not
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from hypothesis import settings
@@ -44,6 +46,21 @@ def client(app):
 
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+# a test entry (not real) with every field a municipal list may have, for the contact card
+FULL_NAME = "Testeintrag Nachbarschaftstreff"
+FULL_ENTRY = {
+    "Träger": "Testträger e. V.",
+    "Straße": "Teststraße",
+    "Hausnummer": "1",
+    "PLZ": "37081",
+    "Ort": "Göttingen",
+    "Öffnungszeiten": "Tu,Th 09:00-12:00; PH off",
+    "Barrierefrei": "yes",
+    "Sprachen": "de;tr;ar",
+    "Telefon": "+49 551 000000",
+    "E-Mail": "treff@example.org",
+    "Webseite": "https://example.org/treff",
+}
 
 
 def copy_datasets(target: Path) -> Path:
@@ -54,11 +71,17 @@ def copy_datasets(target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_data_dir(tmp_path_factory) -> Path:
-    """The committed datasets plus one facility with a hostile name, imported the normal way."""
+    """The committed datasets plus two facilities imported the normal way: one with a hostile
+    name, and a test entry with every field filled in as a municipal list would (`FULL_ENTRY`)."""
     data_dir = copy_datasets(tmp_path_factory.mktemp("hostile") / "datasets")
-    csv_text = f'Name;Art;Breitengrad;Längengrad\n"{HOSTILE_NAME}";Stadtteiltreff;51,5339;9,9355\n'
     source = data_dir.parent / "hostile.csv"
-    source.write_text(csv_text, encoding="utf-8")
+    with open(source, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Name", "Art", "Breitengrad", "Längengrad", *FULL_ENTRY])
+        writer.writerow(
+            [HOSTILE_NAME, "Stadtteiltreff", "51,5339", "9,9355"] + [""] * len(FULL_ENTRY)
+        )
+        writer.writerow([FULL_NAME, "Stadtteiltreff", "51,5290", "9,9110", *FULL_ENTRY.values()])
     app = create_app({"DATA_DIR": data_dir, "LOG_LEVEL": "WARNING"})
     result = app.test_cli_runner().invoke(args=["facilities", "import", str(source)])
     assert result.exit_code == 0, result.output
@@ -102,3 +125,34 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a path of the live server at a viewport and locale; the page collects script errors
+    (``page.problems``) and requests to other hosts (``page.foreign``)."""
+    contexts = []
+
+    def _open(path: str, width: int = 1280, height: int = 800, locale: str = "de-DE"):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems, page.foreign = [], []
+        page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        host = urlparse(live_server).netloc
+        page.on(
+            "request",
+            lambda r: (
+                page.foreign.append(r.url) if urlparse(r.url).netloc not in {host, ""} else None
+            ),
+        )
+        page.on("dialog", lambda d: (page.problems.append("dialog: " + d.message), d.dismiss()))
+        page.goto(live_server + path, wait_until="networkidle")
+        if path.startswith("/planung"):
+            page.wait_for_selector("#planner[data-state='ready']")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

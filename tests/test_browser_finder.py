@@ -196,7 +196,12 @@ def test_my_location_is_asked_only_on_click(browser, live_server):
         assert page.locator("#results > li").count() == 0  # nothing asked or shown yet
         page.get_by_role("button", name="Mein Standort").click()
         page.wait_for_selector("main[data-state='ready']")
-        assert "Mein Standort" in page.locator("#results-heading").inner_text()
+        # "in Ihrer Nähe", not "bei Mein Standort"; the own position is kept in the URL to
+        # about 100 m only
+        assert (
+            page.locator("#results-heading").inner_text() == "Nächste Angebote in Ihrer Nähe (10)"
+        )
+        assert page.url.endswith("?lat=51.556&lon=9.937")
         assert page.locator("#results > li").count() == 10
         assert page.evaluate("document.activeElement.id") == "results-heading"
     finally:

@@ -3,41 +3,11 @@ the phone layout. (Scenarios, search and downloads: test_browser.py.)"""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
 pytestmark = pytest.mark.browser
 
 GERMAN_WORDS = ("Einwohner", "außerhalb", "Reichweite", "Berechnen", "Angebot", "Quartiere in")
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """Open a planner URL at a viewport; collects script errors and requests to other hosts."""
-    contexts = []
-
-    def _open(path: str, width: int = 1280, height: int = 800, locale: str = "de-DE"):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.problems, page.foreign = [], []
-        page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        host = urlparse(live_server).netloc
-        page.on(
-            "request",
-            lambda r: (
-                page.foreign.append(r.url) if urlparse(r.url).netloc not in {host, ""} else None
-            ),
-        )
-        page.goto(live_server + path, wait_until="networkidle")
-        page.wait_for_selector("#planner[data-state='ready']")
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def test_the_planner_in_english(open_page):

@@ -36,11 +36,28 @@ def index() -> str:
         "finder/index.html",
         categories=CATEGORIES,
         types=list(TYPES.values()),
-        offer_languages=OFFER_LANGUAGES,
+        offer_languages=_offered_languages(),
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         attribution=attribution_html(strings(current_language()), with_osm=True),
     )
+
+
+def _offered_languages() -> list[tuple[str, str]]:
+    """The languages some entry offers (a filter without matches would only disappoint):
+    the common ones by their own name first, then any other code as it is."""
+
+    def build() -> list[tuple[str, str]]:
+        codes = {
+            code
+            for value in datasets().facilities["languages"].dropna()
+            for code in str(value).split(";")
+            if len(code) == 2 and code.isalpha()
+        }
+        known = [(c, name) for c, name in OFFER_LANGUAGES if c in codes]
+        return known + sorted((c, c) for c in codes - {c for c, _ in OFFER_LANGUAGES})
+
+    return cached("offered_languages", build)
 
 
 @bp.get("/karte")
