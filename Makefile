@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test datasets clean
+# The street base map (55 MB, not committed) from the raw data, when it is there
+BASEMAP_RAW ?= ../shared/data/basemap/niedersachsen_openmaptiles_2021.pmtiles
+BASEMAP ?= instance/basemap/niedersachsen.pmtiles
+
+.PHONY: run test datasets basemap clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +23,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed basemap
 	$(BIN)/gunicorn --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+basemap:
+	@if [ -f "$(BASEMAP_RAW)" ]; then mkdir -p $(dir $(BASEMAP)) && cp -u "$(BASEMAP_RAW)" $(BASEMAP); \
+	else echo "no base map at $(BASEMAP_RAW): the maps show Gemeinde outlines only"; fi
 
 datasets: $(VENV)/.installed
 	$(BIN)/python scripts/build_datasets.py

@@ -3,11 +3,15 @@
 - ``NK_DATA_DIR`` (default ``<project>/datasets``): folder holding ``niedersachsen.gpkg``.
 - ``NK_TILE_URL`` (default empty: no background tiles): XYZ tile URL template for the base map.
 - ``NK_TILE_ATTRIBUTION`` (default empty): attribution shown for those tiles.
+- ``NK_BASEMAP`` (default ``<project>/instance/basemap/niedersachsen.pmtiles``): the vector
+  tile archive of the street base map, served by the app itself; ``make basemap`` puts it there
+  from ``../shared/data/basemap``. Without the file the maps show outlines only.
 - ``NK_LOG_LEVEL`` (default ``INFO``): Python logging level of the app.
 - ``PORT`` (default ``5000``): port of ``make run`` (read by the Makefile, not here).
 
-No tiles by default: a tile server is a third party that learns where users look. The map
-stays usable without tiles because the Gemeinde outlines give orientation.
+No tiles from other hosts by default: a tile server is a third party that learns where users
+look. The self-hosted vector base map needs none; ``NK_TILE_URL`` replaces it with a raster
+service where an operator wants one.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 __all__ = ["PROJECT_ROOT", "settings_from_env"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BASEMAP_DEFAULT = "instance/basemap/niedersachsen.pmtiles"
 
 
 def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -27,5 +32,6 @@ def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         "DATA_DIR": Path(environ.get("NK_DATA_DIR") or PROJECT_ROOT / "datasets"),
         "TILE_URL": environ.get("NK_TILE_URL", "").strip(),
         "TILE_ATTRIBUTION": environ.get("NK_TILE_ATTRIBUTION", "").strip(),
+        "BASEMAP": Path(environ.get("NK_BASEMAP") or PROJECT_ROOT / BASEMAP_DEFAULT),
         "LOG_LEVEL": environ.get("NK_LOG_LEVEL", "INFO").upper(),
     }

@@ -32,6 +32,8 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 CHROMIUM = Path(os.environ.get("NK_CHROMIUM", "/usr/bin/chromium"))
+# the street base map, read in place from the raw data (make basemap copies it for make run)
+RAW_BASEMAP = ROOT.parent / "shared/data/basemap/niedersachsen_openmaptiles_2021.pmtiles"
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +97,8 @@ def live_server(tmp_path_factory, hostile_data_dir) -> Iterator[str]:
     It serves the committed datasets plus one hostile facility name (see hostile_data_dir).
     """
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
-    env = {"NK_TILE_URL": "", "NK_LOG_LEVEL": "WARNING", "NK_DATA_DIR": str(hostile_data_dir)}
+    env = {"NK_TILE_URL": "", "NK_LOG_LEVEL": "WARNING", "NK_DATA_DIR": str(hostile_data_dir),
+           "NK_BASEMAP": str(RAW_BASEMAP)}  # fmt: skip
     with gunicorn(["--workers", "1"], env, log) as base:
         yield base
 
@@ -113,7 +116,9 @@ def browser():
             headless=True,
             args=[
                 "--no-sandbox",
-                "--disable-gpu",
+                # WebGL for the vector base map, drawn on the CPU (no GPU in CI)
+                "--use-angle=swiftshader",
+                "--enable-unsafe-swiftshader",
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",

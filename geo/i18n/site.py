@@ -55,6 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fac_website": "Webseite",
         "fac_source": "Quelle",
         "fac_credit": "Einrichtungen: © {osm}-Mitwirkende (ODbL)",
+        "basemap_credit": "Straßenkarte: © {omt} © {osm}-Mitwirkende",
         # download panel (/karte, /planung)
         "dl_title": "Daten herunterladen",
         "dl_area": "Gebiet (Kreis oder Gemeinde; leer: ganz Niedersachsen)",
@@ -121,6 +122,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fac_website": "Website",
         "fac_source": "Source",
         "fac_credit": "Facilities: © {osm} contributors (ODbL)",
+        "basemap_credit": "Street map: © {omt} © {osm} contributors",
         "dl_title": "Download data",
         "dl_area": "Area (district or municipality; empty: all of Lower Saxony)",
         "dl_area_placeholder": "e.g. Kreis Göttingen",

@@ -12,6 +12,7 @@ from geo.finder import build_finder_index
 from geo.places import build_place_index
 from geo.web import (
     api,
+    basemap,
     coverage_api,
     errors,
     export_api,
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     language.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(basemap.bp)
     app.register_blueprint(coverage_api.bp)
     app.register_blueprint(finder_api.bp)
     app.register_blueprint(ogc.bp)

@@ -8,6 +8,7 @@ from geo.facilities import CATEGORIES, TYPES
 from geo.i18n import strings
 from geo.maps import attribution_html, gemeinden_map
 from geo.schema import AGS, GEMEINDEFREI, KREIS, KREIS_ARS, NAME
+from geo.web.basemap import basemap_url
 from geo.web.context import cached, datasets
 from geo.web.language import current_language
 
@@ -37,6 +38,8 @@ def index() -> str:
         categories=CATEGORIES,
         types=list(TYPES.values()),
         offer_languages=_offered_languages(),
+        # an operator's raster service (NK_TILE_URL) replaces the self-hosted base map
+        basemap_url="" if current_app.config["TILE_URL"] else basemap_url(),
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         attribution=attribution_html(strings(current_language()), with_osm=True),

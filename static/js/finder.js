@@ -19,7 +19,7 @@
     .fitBounds([[51.29, 6.65], [53.9, 11.6]]);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(ds.attribution);
-  const base = window.nkBasemap ? window.nkBasemap.add(map, ds) : null;
+  const base = window.nkBasemap ? window.nkBasemap.add(map, ds, showOutlines) : null;
   if (!base && ds.tileUrl) L.tileLayer(ds.tileUrl, { attribution: ds.tileAttribution, maxZoom: 18 }).addTo(map);
   root.dataset.basemap = base ? "vector" : (ds.tileUrl ? "raster" : "none");
   const resultLayer = L.layerGroup().addTo(map);
@@ -344,7 +344,7 @@
   window.addEventListener("popstate", () => { readUrl(); });
 
   // ---- orientation and legend ------------------------------------------------------------
-  const legend = L.control({ position: "bottomleft" });
+  const legend = L.control({ position: "topright" });
   legend.onAdd = () => {
     const box = el("div", null, "finder-legend");
     box.setAttribute("role", "group");
@@ -359,7 +359,8 @@
   };
   legend.addTo(map);
 
-  if (!base) {  // without a base map: Gemeinde outlines, and place names when zoomed in
+  // Without a base map: Gemeinde outlines, and place names when zoomed in
+  function showOutlines() {
     getJSON(ds.gemeindenUrl).then((fc) => {
       L.geoJSON(fc, { interactive: false, style: { color: "#7a7a7a", weight: 0.8, fill: false } }).addTo(map);
       root.dataset.outlines = "ready";
@@ -378,6 +379,7 @@
       toggle();
     }).catch(() => {});
   }
+  if (!base) showOutlines();
   syncTypes();
   readUrl();
 })();
