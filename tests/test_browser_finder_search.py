@@ -34,8 +34,9 @@ def query_of(page) -> dict[str, list[str]]:
         ("Hannover Linden", "Linden-Mitte (", None),
     ],
 )
-def test_search_by_street_postcode_and_compound(open_page, text, heading, note):
-    page = open_page("/")
+@pytest.mark.parametrize("width", [390, 1280])
+def test_search_by_street_postcode_and_compound(open_page, text, heading, note, width):
+    page = open_page("/", width=width, height=844)
     search(page, text)
     assert heading in page.locator("#results-heading").inner_text()
     assert page.locator("#results > li").count() == 10
@@ -138,6 +139,10 @@ def test_filters_offer_only_what_the_data_has(open_page):
     options = page.locator("#f-lang option").all_inner_texts()
     # the imported test entry offers de, tr, ar; the 13 languages nobody offers are not listed
     assert options == ["Egal", "Deutsch", "Türkçe", "العربية"]
+    # a kind of offer with no entry yet says so and cannot be chosen
+    empty = page.locator("#f-type option[value='schuldnerberatung']")
+    assert "noch keine Einträge" in empty.inner_text() and empty.is_disabled()
+    assert page.locator("#f-type option[value='familienberatung']").is_enabled()
 
 
 def test_on_a_phone_list_and_map_are_two_views(open_page):

@@ -38,6 +38,9 @@ def index() -> str:
         categories=CATEGORIES,
         types=list(TYPES.values()),
         offer_languages=_offered_languages(),
+        type_counts=cached(
+            "type_counts", lambda: datasets().facilities["type"].value_counts().to_dict()
+        ),
         # an operator's raster service (NK_TILE_URL) replaces the self-hosted base map
         basemap_url="" if current_app.config["TILE_URL"] else basemap_url(),
         tile_url=current_app.config["TILE_URL"],

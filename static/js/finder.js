@@ -180,7 +180,7 @@
       const marker = L.circleMarker([r.lat, r.lon], {
         radius: 8, weight: 2, color: "#fff", fillColor: COLOURS[r.category] || "#333",
         fillOpacity: 1, className: "result-marker facility-" + r.category,
-      }).bindPopup(() => popupFor(r)).bindTooltip(el("span", String(i + 1) + ". " + r.name));
+      }).bindPopup(() => popupFor(r), { maxHeight: 320, autoPanPadding: [12, 12] }).bindTooltip(el("span", String(i + 1) + ". " + r.name));
       marker.addTo(resultLayer);
       markers[r.id] = marker;
       bounds.extend([r.lat, r.lon]);
@@ -280,7 +280,7 @@
     if (!phone.matches) return;
     root.dataset.view = view;
     document.querySelectorAll(".view-switch button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === view)));
-    if (view === "map") setTimeout(() => map.invalidateSize(), 0);
+    if (view === "map") map.invalidateSize();  // the map was hidden: let Leaflet measure it
   }
   document.querySelectorAll(".view-switch button").forEach((b) => b.addEventListener("click", () => setView(b.dataset.view)));
   setView("list");
@@ -292,7 +292,7 @@
     Array.from(select.options).forEach((o) => {
       const hidden = Boolean(cat && o.dataset.category && o.dataset.category !== cat);
       o.hidden = hidden;
-      o.disabled = hidden;
+      o.disabled = hidden || o.dataset.empty === "1";  // a kind nobody offers yet stays visible, greyed
     });
     if (select.selectedOptions[0] && select.selectedOptions[0].disabled) select.value = "";
   }
