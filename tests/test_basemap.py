@@ -55,10 +55,13 @@ def test_the_finder_loads_the_base_map_only_when_installed(with_basemap):
 
 
 @pytest.mark.browser
-def test_the_base_map_draws_streets_from_the_own_origin(open_page):
-    page = open_page("/?q=Groner%20Landstra%C3%9Fe")
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_base_map_draws_streets_from_the_own_origin(open_page, width):
+    page = open_page("/?q=Groner%20Landstra%C3%9Fe", width=width, height=844)
     page.wait_for_selector("main[data-state='ready']")
     assert page.locator("main").get_attribute("data-basemap") == "vector"
+    if width < 700:  # on a phone the map is the second view
+        page.get_by_role("button", name="Karte").click()
     page.wait_for_selector("#finder-map[data-basemap-drawn='1']", state="attached", timeout=60_000)
     box = page.locator("#finder-map").bounding_box()
     streets = page.screenshot(clip=box)

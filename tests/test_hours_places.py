@@ -77,3 +77,51 @@ def test_search_ranks_exact_gemeinde_first(app):
     assert is_ambiguous(stoeckheim)
     assert search_places(index, "<script>") == []
     assert search_places(index, "") == []
+
+
+# --- opening hours in words: the data the finder words (geo.hours.describe) ---------------
+TUESDAY_10_30 = dt.datetime(2026, 12, 8, 10, 30)  # a Tuesday in a week without holidays
+
+
+def test_the_usual_week_groups_days_with_the_same_times():
+    from geo.hours import week_schedule
+
+    week = week_schedule("Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00; PH off", TUESDAY_10_30.date())
+    assert week == [
+        {"days": [0, 1, 2, 3, 4], "times": [["09:00", "12:00"], ["14:00", "17:00"]]},
+        {"days": [5], "times": [["10:00", "12:00"]]},
+    ]
+    assert week_schedule("Tu,Th 09:00-12:00", TUESDAY_10_30.date()) == [
+        {"days": [1, 3], "times": [["09:00", "12:00"]]}
+    ]
+    assert week_schedule("24/7", TUESDAY_10_30.date()) == [
+        {"days": list(range(7)), "times": [["00:00", "24:00"]]}
+    ]
+    assert week_schedule("off", TUESDAY_10_30.date()) == []
+    assert week_schedule("not hours at all", TUESDAY_10_30.date()) is None
+    assert week_schedule("", TUESDAY_10_30.date()) is None
+
+
+def test_the_usual_week_is_read_from_a_week_without_holidays():
+    from geo.hours import week_schedule
+
+    # asked in Christmas week: 25 and 26 December are holidays, so the next week is read
+    christmas = dt.date(2026, 12, 24)
+    assert week_schedule("Mo-Fr 09:00-12:00; PH off", christmas) == [
+        {"days": [0, 1, 2, 3, 4], "times": [["09:00", "12:00"]]}
+    ]
+
+
+def test_open_until_and_opens_at_and_holidays():
+    from geo.hours import describe
+
+    open_now = describe("Tu,Th 09:00-12:00; PH off", TUESDAY_10_30)
+    assert open_now["open_now"] is True and open_now["open_until"] == "2026-12-08T12:00"
+    assert open_now["opens_at"] is None and open_now["holidays_closed"] is True
+    later = describe("Tu,Th 09:00-12:00", dt.datetime(2026, 12, 8, 13, 0))
+    assert later["open_now"] is False and later["opens_at"] == "2026-12-10T09:00"
+    assert later["holidays_closed"] is False  # no "PH off": holidays follow the weekdays
+    # Reformationstag (31 October, Niedersachsen only) is a holiday for "PH off" as well
+    reformation = describe("Mo-Sa 09:00-17:00; PH off", dt.datetime(2026, 10, 31, 10, 0))
+    assert reformation["open_now"] is False
+    assert describe("", TUESDAY_10_30) is None
