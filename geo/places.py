@@ -83,13 +83,24 @@ def fold(text: str) -> tuple[str, str]:
     return _fold_one(text, 0), _fold_one(text, 1)
 
 
+# the fast tables keep the newline, so that many names fold in one pass (`_fold_all`)
+_JOIN_TABLES = tuple({**table, ord("\n"): "\n"} for table in _FAST_TABLES)
+
+
 def _fold_all(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """`fold` for many names at once."""
-    values = names.to_numpy(dtype=object)
-    return tuple(
-        np.fromiter((_fold_one(n, which) for n in values), dtype=object, count=len(values))
-        for which in (0, 1)
-    )
+    """`fold` for many names at once: all names joined by newlines go through one
+    ``str.translate`` per table (C speed); the rare name with a character beyond the tables
+    is folded on its own. (A newline inside a name folds away like any space.)"""
+    values = [str(n).replace("\n", " ") for n in names.to_numpy(dtype=object)]
+    joined = "\n".join(values)
+    out = []
+    for which, table in enumerate(_JOIN_TABLES):
+        keys = joined.translate(table).split("\n")
+        for i, key in enumerate(keys):
+            if not key.isascii():  # a character beyond U+024F passed through untranslated
+                keys[i] = _fold_one(values[i], which)
+        out.append(np.array(keys, dtype=object))
+    return out[0], out[1]
 
 
 def parse_coordinates(text: str) -> tuple[float, float] | None:
@@ -236,38 +247,40 @@ def build_place_index(
     parts = [_gemeinden_part(gemeinden), _quartiere_part(quartiere, labels)]
     if len(orte):
         parts.append(_orte_part(orte, labels))
+    places = pd.concat(parts, ignore_index=True)
+    places["key_ae"], places["key_plain"] = _fold_all(places["name"])
+    places = _place_gemeinden_at_their_centre(places)
+    # one row per name and Gemeinde: a Gemeinde beats the Quartier, a Quartier the Ort of the
+    # same name (the gazetteer's own rows are unique per name, kind and Gemeinde already)
+    places = places.sort_values("kind", key=lambda k: k.map(KIND_RANK), kind="stable")
+    places = places.drop_duplicates(["key_ae", "ags"])
+    frames = [places]
     if gazetteer is not None and len(gazetteer):
-        parts.append(_gazetteer_part(gazetteer, gemeinden, labels))
-    frame = pd.concat(parts, ignore_index=True)
+        extra = _gazetteer_part(gazetteer, gemeinden, labels)
+        extra["key_ae"], extra["key_plain"] = _fold_all(extra["name"])
+        # a statewide place already known as a Gemeinde, Quartier or Ort of the same Gemeinde
+        known = pd.MultiIndex.from_frame(places[["key_ae", "ags"]])
+        is_place = (extra["kind"] == "ort").to_numpy()
+        seen = pd.MultiIndex.from_frame(extra[["key_ae", "ags"]]).isin(known)
+        frames.append(extra[~(is_place & seen)])
+    frame = pd.concat(frames, ignore_index=True)
     for column in BOX:
         if column not in frame:
             frame[column] = np.nan
     frame["ort"] = frame["ort"].astype(object).fillna("") if "ort" in frame else ""
-    frame["key_ae"], frame["key_plain"] = _fold_all(frame["name"])
-    frame = _place_gemeinden_at_their_centre(frame)
-    frame = frame.sort_values(["kind"], key=lambda k: k.map(KIND_RANK), kind="stable")
-    # one row per name, kind group and Gemeinde (a Quartier beats the Ort of the same name);
-    # postcodes stay one per place they lead to
-    group = frame["kind"].where(frame["kind"].isin(["plz", "strasse"]), "place")
-    frame = frame.assign(group=group).drop_duplicates(["key_ae", "ags", "group", "ort"])
-    frame = frame.drop(columns="group").reset_index(drop=True)
     key_ae = frame["key_ae"].to_numpy(dtype=object)
-    kinds = frame["kind"].to_numpy()
+    kinds = frame["kind"].to_numpy(dtype=object)
     streets = np.flatnonzero(kinds == "strasse")
     others = np.flatnonzero((kinds != "strasse") & (kinds != "plz"))
-    name_order = np.empty(len(frame), dtype=np.int64)
-    name_order[np.argsort(frame["name"].to_numpy(dtype=object), kind="stable")] = np.arange(
-        len(frame)
-    )
     order_keys = np.column_stack([
         frame["kind"].map(KIND_RANK).to_numpy(dtype=float),
         frame["class_rank"].to_numpy(dtype=float),
         -frame["weight"].fillna(0).to_numpy(dtype=float),
-        name_order.astype(float),
+        np.arange(len(frame), dtype=float),  # then as listed: the gazetteer is sorted by name
     ])  # fmt: skip
     return PlaceIndex(
         frame=frame,
-        kinds=frame["kind"].to_numpy(dtype=object),
+        kinds=kinds,
         ags=frame["ags"].to_numpy(dtype=object),
         order_keys=order_keys,
         sorted_ae=_SortedKeys.of(key_ae),

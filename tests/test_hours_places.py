@@ -86,7 +86,9 @@ TUESDAY_10_30 = dt.datetime(2026, 12, 8, 10, 30)  # a Tuesday in a week without 
 def test_the_usual_week_groups_days_with_the_same_times():
     from geo.hours import week_schedule
 
-    week = week_schedule("Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00; PH off", TUESDAY_10_30.date())
+    week = week_schedule(
+        "Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00; PH off", TUESDAY_10_30.date()
+    )
     assert week == [
         {"days": [0, 1, 2, 3, 4], "times": [["09:00", "12:00"], ["14:00", "17:00"]]},
         {"days": [5], "times": [["10:00", "12:00"]]},
