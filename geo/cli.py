@@ -119,4 +119,7 @@ def _report(path: Path, outcome: ImportOutcome) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
+    from geo.accounts_cli import accounts_cli
+
     app.cli.add_command(facilities_cli)
+    app.cli.add_command(accounts_cli)

@@ -6,6 +6,9 @@
 - ``NK_BASEMAP`` (default ``<project>/instance/basemap/niedersachsen.pmtiles``): the vector
   tile archive of the street base map, served by the app itself; ``make basemap`` puts it there
   from ``../shared/data/basemap``. Without the file the maps show outlines only.
+- ``NK_DATABASE_URL`` (default ``sqlite:///<project>/instance/nachbarschaft.sqlite``): the store
+  of municipal changes and accounts (`geo.store`); ``postgresql+psycopg://…`` for several
+  app servers. Created and migrated on first use.
 - ``NK_LOG_LEVEL`` (default ``INFO``): Python logging level of the app.
 - ``PORT`` (default ``5000``): port of ``make run`` (read by the Makefile, not here).
 
@@ -24,6 +27,7 @@ __all__ = ["PROJECT_ROOT", "settings_from_env"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BASEMAP_DEFAULT = "instance/basemap/niedersachsen.pmtiles"
+DATABASE_DEFAULT = "instance/nachbarschaft.sqlite"
 
 
 def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -33,5 +37,7 @@ def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         "TILE_URL": environ.get("NK_TILE_URL", "").strip(),
         "TILE_ATTRIBUTION": environ.get("NK_TILE_ATTRIBUTION", "").strip(),
         "BASEMAP": Path(environ.get("NK_BASEMAP") or PROJECT_ROOT / BASEMAP_DEFAULT),
+        "DATABASE_URL": environ.get("NK_DATABASE_URL", "").strip()
+        or f"sqlite:///{PROJECT_ROOT / DATABASE_DEFAULT}",
         "LOG_LEVEL": environ.get("NK_LOG_LEVEL", "INFO").upper(),
     }
