@@ -14,6 +14,7 @@ if os.environ.get("NK_WITHOUT_PYARROW"):  # before pandas is imported: as if not
     sys.modules["pyarrow"] = None  # type: ignore[assignment]
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -25,6 +26,11 @@ from app import create_app
 from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every app of the test session (and the live server) keeps its store in a throwaway SQLite
+# file, never in the project's instance/ folder.
+os.environ.setdefault(
+    "NK_DATABASE_URL", f"sqlite:///{Path(tempfile.mkdtemp(prefix='nk-store-')) / 'store.sqlite'}"
+)
 
 # CI runs the property tests on hypothesis' fixed example sequence so a red build always
 # reproduces; locally they explore new random examples on every run.

@@ -11,6 +11,7 @@ from flask import Flask
 from geo.finder import build_finder_index
 from geo.places import build_place_index
 from geo.web import (
+    admin_api,
     api,
     basemap,
     coverage_api,
@@ -18,6 +19,7 @@ from geo.web import (
     export_api,
     finder_api,
     language,
+    live,
     ogc,
     pages,
     security,
@@ -37,6 +39,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     language.init_app(app)
+    live.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(basemap.bp)
@@ -45,3 +48,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(ogc.bp)
     app.register_blueprint(export_api.bp)
     app.register_blueprint(suggest_api.bp)
+    app.register_blueprint(admin_api.bp)

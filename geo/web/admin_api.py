@@ -1,0 +1,231 @@
+"""The machine interface for municipalities: their own entries, kept current by a nightly sync.
+
+``Authorization: Bearer <token>`` (from ``flask accounts create``) on every request; the token's
+account may read and change only facilities whose point lies in its Gemeinde or Kreis.
+
+- ``GET /api/verwaltung/facilities``: the account's entries with their ``version``
+- ``POST /api/verwaltung/facilities``: add one (``{"facility": {...}, "reason": "..."}``)
+- ``PUT /api/verwaltung/facilities/<id>``: replace one (``{"facility", "version", "reason"}``)
+- ``DELETE /api/verwaltung/facilities/<id>?version=&reason=``: retire one
+- ``GET /api/verwaltung/changes``, ``GET …/changes/<id>``, ``POST …/changes/<id>/undo``
+
+Rows get the importer's validation (field errors in ``problems``). Answers: 401 without a
+valid token, 403 outside the scope, 404, 409 for a conflicting edit, 429 after repeated
+failed sign-ins (per client address), 413/415 for oversized or non-JSON bodies. Every refusal
+is logged as a security event.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+import pandas as pd
+from flask import Blueprint, Response, current_app, request
+
+from geo.facilities import FIELDS
+from geo.finder import locate
+from geo.store import changes as ch
+from geo.store.accounts import Account, authenticate
+from geo.validation import validate_facilities
+from geo.web.context import datasets
+from geo.web.errors import ApiError
+from geo.web.live import base_rows, refresh
+from geo.web.responses import json_response
+from geo.web.store import store_engine
+
+__all__ = ["bp"]
+
+bp = Blueprint("admin_api", __name__, url_prefix="/api/verwaltung")
+security = logging.getLogger("nachbarschaftskarte.security")
+
+MAX_BODY_BYTES = 65_536
+MAX_FAILURES = 10  # failed sign-ins per client address …
+FAILURE_WINDOW_S = 60.0  # … within this window, then 429
+
+
+def _client() -> str:
+    return request.remote_addr or "?"
+
+
+def _failures() -> dict[str, deque[float]]:
+    """Failed sign-ins per client address, per app (each worker keeps its own count)."""
+    return current_app.extensions.setdefault("nk_signin_failures", defaultdict(deque))
+
+
+def _throttled(client: str, now: float) -> bool:
+    recent = _failures()[client]
+    while recent and now - recent[0] > FAILURE_WINDOW_S:
+        recent.popleft()
+    return len(recent) >= MAX_FAILURES
+
+
+def _account() -> Account:
+    """The signed-in account, or a 401 (429 after too many failures from this address)."""
+    client, now = _client(), time.monotonic()
+    if _throttled(client, now):
+        security.warning("sign-in throttled for %s on %s", client, request.path)
+        raise ApiError(429, f"too many failed sign-ins; wait {FAILURE_WINDOW_S:.0f} s", "token")
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    with store_engine().connect() as conn:
+        account = authenticate(conn, token) if token else None
+    if account is None:
+        _failures()[client].append(now)
+        security.warning("sign-in failed from %s on %s", client, request.path)
+        raise ApiError(401, "a valid token is needed: Authorization: Bearer <token>", "token")
+    return account
+
+
+def _gemeinde_of(lat: float, lon: float) -> str | None:
+    index = current_app.extensions["nk_finder"]
+    _, row = locate(index, lat, lon)
+    return None if row is None else str(index.gemeinde_ags[row])
+
+
+def _body(*keys: str) -> dict:
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, f"body over {MAX_BODY_BYTES:,} bytes", "body")
+    if not request.is_json:
+        raise ApiError(415, "send application/json", "body")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) - set(keys):
+        raise ApiError(400, f"body: a JSON object with {', '.join(keys)}", "body")
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
+        raise ApiError(400, "reason: say why, in 1 to 500 characters", "reason")
+    return body
+
+
+def _validated(facility: object, keep_source: str | None = None) -> dict:
+    """One row through the importer's validation; a 400 lists every field problem."""
+    if not isinstance(facility, dict) or set(facility) - set(FIELDS):
+        raise ApiError(400, f"facility: an object with fields of {', '.join(FIELDS)}", "facility")
+    values = {f: facility.get(f) for f in FIELDS}
+    if not all(v is None or isinstance(v, str | int | float) for v in values.values()):
+        raise ApiError(400, "facility: every field is text or a number", "facility")
+    row = {f: "" if v is None else str(v) for f, v in values.items()}
+    if keep_source is not None:
+        row["source"] = keep_source  # the id derives from it: an edit keeps its id
+    result = validate_facilities(pd.DataFrame([row]), datasets().gemeinden, "verwaltung")
+    if result.problems:
+        problems = [{"field": p.field, "reason": p.reason} for p in result.problems]
+        raise ApiError(400, "; ".join(f"{p['field']}: {p['reason']}" for p in problems),
+                       problems[0]["field"])  # fmt: skip
+    return {k: ("" if pd.isna(v) else str(v)) for k, v in result.valid.iloc[0].to_dict().items()}
+
+
+def _answer(set_id: int, facility_id: str, status: int = 200) -> Response:
+    with store_engine().connect() as conn:
+        now = ch.current(conn, base_rows(current_app), facility_id)
+    refresh(current_app._get_current_object(), force=True)
+    response = json_response(
+        {"change_set": set_id, "id": facility_id, "version": now.version if now else None}
+    )
+    response.status_code = status
+    return response
+
+
+def _run(operation: Callable[..., int], *args: object) -> int:
+    """Run a store operation in one transaction; its refusals become HTTP answers."""
+    try:
+        with store_engine().begin() as conn:
+            return operation(conn, *args)
+    except ch.OutOfScopeError as err:
+        security.warning("out of scope: %s", err)
+        raise ApiError(403, str(err), "facility") from err
+    except ch.NotFoundError as err:
+        raise ApiError(404, str(err)) from err
+    except ch.ConflictError as err:
+        raise ApiError(409, str(err), "version") from err
+    except ValueError as err:
+        raise ApiError(400, str(err)) from err
+
+
+@bp.get("/facilities")
+def own_facilities() -> Response:
+    account = _account()
+    refresh(current_app._get_current_object(), force=True)
+    rows = datasets().facilities
+    mine = rows[rows["ags"].map(lambda a: account.covers(str(a)))]
+    with store_engine().connect() as conn:
+        versions = {r: ch.current(conn, base_rows(current_app), r) for r in mine["id"]}
+    out = [
+        {
+            **{f: ("" if pd.isna(r[f]) else str(r[f])) for f in FIELDS},
+            "version": versions[r["id"]].version,
+        }
+        for _, r in mine.iterrows()
+    ]
+    return json_response({"account": account.name, "facilities": out})
+
+
+@bp.post("/facilities")
+def add_facility() -> Response:
+    account = _account()
+    body = _body("facility", "reason")
+    row = _validated(body.get("facility"))
+    set_id = _run(ch.add, account, row, body["reason"], _gemeinde_of, base_rows(current_app))
+    return _answer(set_id, row["id"], 201)
+
+
+def _version(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ApiError(400, "version: the version you edited (a whole number)", "version")
+    return int(value)
+
+
+@bp.put("/facilities/<facility_id>")
+def edit_facility(facility_id: str) -> Response:
+    account = _account()
+    body = _body("facility", "version", "reason")
+    with store_engine().connect() as conn:
+        before = ch.current(conn, base_rows(current_app), facility_id[:40])
+    if before is None or before.data is None:
+        raise ApiError(404, f"{facility_id[:40]}: no such facility")
+    row = _validated(body.get("facility"), keep_source=before.data["source"])
+    set_id = _run(ch.edit, account, row, _version(body.get("version")), body["reason"],
+                  _gemeinde_of, base_rows(current_app))  # fmt: skip
+    return _answer(set_id, row["id"])
+
+
+@bp.delete("/facilities/<facility_id>")
+def retire_facility(facility_id: str) -> Response:
+    account = _account()
+    reason = (request.args.get("reason") or "")[:501]
+    set_id = _run(ch.retire, account, facility_id[:40], _version(request.args.get("version")),
+                  reason, _gemeinde_of, base_rows(current_app))  # fmt: skip
+    return _answer(set_id, facility_id[:40])
+
+
+@bp.get("/changes")
+def own_changes() -> Response:
+    account = _account()
+    with store_engine().connect() as conn:
+        return json_response({"change_sets": ch.list_change_sets(conn, account.id)})
+
+
+@bp.get("/changes/<int:set_id>")
+def export_change(set_id: int) -> Response:
+    account = _account()
+    with store_engine().connect() as conn:
+        try:
+            exported = ch.change_set(conn, set_id)
+        except ch.NotFoundError as err:
+            raise ApiError(404, str(err)) from err
+    if exported["account_id"] != account.id:
+        raise ApiError(403, f"change set {set_id}: made by another account")
+    return json_response(exported)
+
+
+@bp.post("/changes/<int:set_id>/undo")
+def undo_change(set_id: int) -> Response:
+    account = _account()
+    body = _body("reason")
+    new_id = _run(ch.undo, account, set_id, body["reason"], _gemeinde_of, base_rows(current_app))
+    refresh(current_app._get_current_object(), force=True)
+    response = json_response({"change_set": new_id, "undoes": set_id})
+    response.status_code = 201
+    return response

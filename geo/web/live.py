@@ -1,0 +1,103 @@
+"""Serving municipal changes live: every worker follows the store within seconds.
+
+Before a request, at most every `CHECK_EVERY_S` seconds, a worker asks the store for its
+newest change set (one indexed query). When it differs from what the worker serves, the worker
+lays the store's current rows over the committed base, swaps in the new facilities and finder
+index in one assignment each, and drops its derived caches. A change set is written in one
+transaction and the rows are read in one query, so a worker serves either the old or the new
+state, never half of a change; no restart, no other worker involved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+
+import pandas as pd
+import sqlalchemy as sa
+from flask import Flask, current_app, request
+
+from geo.data import facilities_frame
+from geo.facilities import FIELDS
+from geo.finder import build_finder_index
+from geo.store.changes import overlay
+from geo.store.schema import change_sets
+from geo.web.store import store_engine
+
+__all__ = ["base_rows", "init_app", "lay_over", "refresh"]
+
+log = logging.getLogger(__name__)
+CHECK_EVERY_S = 2.0
+_LOCK = threading.Lock()
+# pages and files do not depend on the facilities: no check for them
+_SKIP_PREFIXES = ("/static/", "/basemap/", "/healthz")
+
+
+def base_rows(app: Flask) -> dict[str, dict]:
+    """The committed facilities by id (text fields), as loaded at start."""
+    return app.extensions["nk_base_rows"]
+
+
+def lay_over(base: pd.DataFrame, changed: dict[str, dict | None]) -> pd.DataFrame:
+    """The base rows with the changed ones replaced, retired ones removed, new ones added."""
+    if not changed:
+        return base
+    keep = base[~base["id"].isin(list(changed))]
+    current = [row for row in changed.values() if row is not None]
+    added = pd.DataFrame([{f: str(row.get(f, "") or "") for f in FIELDS} for row in current])
+    frame = pd.concat([keep, added.reindex(columns=list(FIELDS))], ignore_index=True)
+    return frame.astype("string").sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def _generation(conn: sa.Connection) -> tuple[int, int]:
+    """(number, newest id) of the change sets: changes whenever a change set is written."""
+    row = conn.execute(sa.select(sa.func.count(), sa.func.max(change_sets.c.id))).one()
+    return int(row[0]), int(row[1] or 0)
+
+
+def refresh(app: Flask, force: bool = False) -> bool:
+    """Serve the store's state if it changed since the last check; True if it did."""
+    state = app.extensions.setdefault("nk_live", {"generation": (0, 0), "checked": 0.0})
+    now = time.monotonic()
+    if not force and now - state["checked"] < CHECK_EVERY_S:
+        return False
+    with _LOCK:
+        state["checked"] = now
+        with store_engine().connect() as conn:
+            generation = _generation(conn)
+            if generation == state["generation"]:
+                return False
+            changed = overlay(conn)
+        data = app.extensions["nk_datasets"]
+        base = app.extensions["nk_base_facilities"]
+        rows = lay_over(base, changed)
+        new = dataclasses.replace(data, facilities=facilities_frame(rows))
+        finder = build_finder_index(new)
+        app.extensions["nk_datasets"] = new
+        app.extensions["nk_finder"] = finder
+        for key in [k for k in app.extensions if k == "nk_cache" or k.startswith("nk_lru_")]:
+            app.extensions[key] = type(app.extensions[key])()
+        state["generation"] = generation
+        log.info("serving %d changed facilities (change set %d)", len(changed), generation[1])
+        return True
+
+
+def init_app(app: Flask) -> None:
+    """Keep the committed base aside, and check the store before requests."""
+    data = app.extensions["nk_datasets"]
+    base = pd.DataFrame(data.facilities.drop(columns="geometry")).astype("string")
+    app.extensions["nk_base_facilities"] = base[list(FIELDS)]
+    app.extensions["nk_base_rows"] = {
+        r["id"]: r for r in base[list(FIELDS)].fillna("").to_dict(orient="records")
+    }
+
+    @app.before_request
+    def _follow_the_store() -> None:
+        if request.path.startswith(_SKIP_PREFIXES):
+            return
+        try:
+            refresh(current_app._get_current_object())
+        except sa.exc.SQLAlchemyError:  # the store unreachable: keep serving what we have
+            log.exception("store check failed; serving the last known state")
