@@ -7,6 +7,7 @@ openapi-spec-validator and exercised by schemathesis in tests/test_openapi.py.
 
 from __future__ import annotations
 
+from geo.admin_openapi import ADMIN_PATHS, BEARER
 from geo.exports import CSV_DIALECTS
 from geo.exports import FORMATS as EXPORT_FORMATS
 from geo.facilities import CATEGORIES, TYPES
@@ -194,8 +195,9 @@ def api_openapi(server: str) -> dict:
             "license": {"name": "dl-de/by-2-0 and ODbL-1.0 (see each answer's sources)"},
         },
         "servers": [{"url": server}],
-        "paths": paths,
+        "paths": {**paths, **ADMIN_PATHS},
         "components": {
+            "securitySchemes": {"token": BEARER},
             "responses": {
                 "error": {
                     "description": "a bad parameter (400) or an unknown key (404)",

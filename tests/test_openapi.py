@@ -4,6 +4,7 @@ property-based run (schemathesis): no 5xx, no answer outside the schema."""
 from __future__ import annotations
 
 import os
+import re
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -25,7 +26,7 @@ EXAMPLES = int(os.environ.get("NK_SCHEMATHESIS_EXAMPLES", "25"))  # bench/ runs 
 def test_the_description_is_valid_and_covers_every_api_route(client):
     spec = client.get("/api/openapi.json").json
     validate(spec)
-    routes = {rule.rule.replace("<ags>", "{ags}") for rule in APP.url_map.iter_rules()
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in APP.url_map.iter_rules()
               if rule.rule.startswith("/api/")}  # fmt: skip
     assert routes == set(spec["paths"])
 
