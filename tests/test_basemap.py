@@ -61,7 +61,7 @@ def test_the_base_map_draws_streets_from_the_own_origin(open_page, width):
     page.wait_for_selector("main[data-state='ready']")
     assert page.locator("main").get_attribute("data-basemap") == "vector"
     if width < 700:  # on a phone the map is the second view
-        page.get_by_role("button", name="Karte").click()
+        page.get_by_role("button", name="Karte", exact=True).click()
     page.wait_for_selector("#finder-map[data-basemap-drawn='1']", state="attached", timeout=60_000)
     box = page.locator("#finder-map").bounding_box()
     streets = page.screenshot(clip=box)
