@@ -126,6 +126,27 @@ ADMIN_PATHS: dict[str, dict] = {
             ],
         ),
     },
+    "/api/verwaltung/lists/{category}/checked": {
+        "post": _op(
+            "declare the list of a category complete (Liste geprüft): the Gemeinde moves to the "
+            "geprueft tier and its rows get last_verified",
+            "201",
+            _OBJECT,
+            ("403", "404", "413", "415"),
+            parameters=[
+                {
+                    "name": "category",
+                    "in": "path",
+                    "required": True,
+                    "description": "category",
+                    "schema": {"type": "string", "enum": ["treffpunkt", "beratung"]},
+                },
+            ],
+            requestBody=_body(
+                {"ags": {"type": "string", "pattern": "^[0-9]{8}$"}, "reason": _REASON}, ["reason"]
+            ),
+        ),
+    },
     "/api/verwaltung/changes": {
         "get": _op("the account's change sets, newest first", "200", _OBJECT, ()),
     },

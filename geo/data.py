@@ -7,6 +7,7 @@ and what is wrong, so the service refuses to start rather than serve wrong answe
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass
@@ -123,6 +124,20 @@ class Datasets:
     groupings: dict[str, Grouping]  # cells grouped by "quartier", "gemeinde", "kreis"
     nesting: dict[str, np.ndarray]  # per level: its unit index of each Quartier
     quartier_info: pd.DataFrame  # name, kind, ags of each Quartier, in groupings order
+
+    def with_tiers(self, tiers: pd.DataFrame) -> Datasets:
+        """The same datasets with other data tiers (a municipality declared its list checked):
+        the demand's tiers and the areas with data follow; cells, counts and tree stay."""
+        by_gemeinde = self.groupings["gemeinde"]
+        cell_tiers = {
+            c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES
+        }
+        areas = {c: _data_area(self.gemeinden, tiers, c) for c in CATEGORIES}
+        demand = self.demand
+        counts = {POPULATION: demand.population, AGE_U15: demand.u15, AGE_65PLUS: demand.a65plus}
+        return dataclasses.replace(
+            self, tiers=tiers, demand=prepare_demand(demand.xy, counts, cell_tiers, areas)
+        )
 
     def ags_with_data(self, category: str) -> frozenset[str]:
         """AGS of the Gemeinden with data (checked or from OSM) for ``category``."""

@@ -174,3 +174,23 @@ def test_a_change_reaches_the_other_worker_within_seconds(tmp_path):
         took_s = time.monotonic() - started
         assert all(served_name() == "Live geändert" for _ in range(20))
         assert took_s < 5, f"every worker served the change after {took_s:.1f} s"
+
+
+def test_a_checked_list_moves_the_gemeinde_to_the_checked_tier(admin):
+    hameln = "03252006"
+    before = admin.get("/api/coverage?category=beratung").json["units"]
+    tier = {u["key"]: u["tier"] for u in before}[hameln]
+    assert tier == "keine_daten"
+    resp = admin.post("/api/verwaltung/lists/beratung/checked", headers=auth(admin, "hameln"),
+                      json={"ags": hameln, "reason": "Liste vollständig"})  # fmt: skip
+    assert resp.status_code == 201 and resp.json["checked_on"]
+    after = {u["key"]: u for u in admin.get("/api/coverage?category=beratung").json["units"]}
+    assert after[hameln]["tier"] == "geprueft"
+    near = admin.get("/api/nearest?lat=52.1035&lon=9.3573&category=beratung").json
+    assert near["query"]["tiers"]["beratung"] == "geprueft"
+    # Göttingen's account may not declare Hameln's list
+    other = admin.post("/api/verwaltung/lists/beratung/checked", headers=auth(admin),
+                       json={"ags": hameln, "reason": "x"})  # fmt: skip
+    assert other.status_code == 403
+    assert admin.post("/api/verwaltung/lists/kiosk/checked", headers=auth(admin),
+                      json={"reason": "x"}).status_code == 404  # fmt: skip

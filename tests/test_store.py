@@ -82,7 +82,7 @@ def make_account(store, places, kind="gemeinde", key=GOETTINGEN, name="Stadt Gö
 def test_migrations_build_the_schema_from_an_empty_database(engine):
     assert schema_revision(engine) is None
     migrate(engine)
-    assert schema_revision(engine) == "0001"
+    assert schema_revision(engine) == "0002"
     migrate(engine)  # again: nothing to do
     inspector = sa.inspect(engine)
     for table in metadata.sorted_tables:
@@ -190,3 +190,24 @@ def test_add_and_errors_for_unknown_rows(store, places):
         ch.retire(conn, account, new["id"], 1, "   ", gemeinde_of, base)
     with store.connect() as conn:
         assert ch.overlay(conn)[new["id"]]["ags"] == GOETTINGEN
+
+
+def test_a_checked_list_stamps_its_rows(store, places):
+    import datetime as dt
+
+    gemeinde_of, base, in_goe, _, _ = places
+    account, _ = make_account(store, places)
+    category = in_goe[0]["category"]
+    day = dt.date(2026, 12, 5)
+    with store.begin() as conn:
+        set_id = ch.mark_checked(conn, account, GOETTINGEN, category, day, base)
+    with store.connect() as conn:
+        assert ch.list_checked(conn) == {(GOETTINGEN, category): day}
+        rows = ch.change_set(conn, set_id)["changes"]
+        expected = {
+            i for i, r in base.items() if r["ags"] == GOETTINGEN and r["category"] == category
+        }
+        assert {r["facility_id"] for r in rows} == expected
+        assert {r["after"]["last_verified"] for r in rows} == {"2026-12-05"}
+    with pytest.raises(ch.OutOfScopeError), store.begin() as conn:
+        ch.mark_checked(conn, account, HANNOVER, category, day, base)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from geo.store.accounts import Account
-from geo.store.schema import change_sets, changes, facility_state
+from geo.store.schema import change_sets, changes, facility_state, list_checks
 
 __all__ = [
     "ConflictError",
@@ -27,6 +27,8 @@ __all__ = [
     "change_set",
     "edit",
     "list_change_sets",
+    "list_checked",
+    "mark_checked",
     "overlay",
     "retire",
     "undo",
@@ -246,3 +248,40 @@ def overlay(conn: sa.Connection) -> dict[str, dict | None]:
             sa.select(facility_state.c.facility_id, facility_state.c.data, facility_state.c.retired)
         )
     }
+
+
+def mark_checked(
+    conn: sa.Connection, account: Account, ags: str, category: str, checked_on: dt.date,
+    base: Mapping[str, dict],
+) -> int:  # fmt: skip
+    """ "Liste geprüft am …": the account declares its list of ``category`` in ``ags`` complete.
+    Every current row of that list gets ``last_verified``; the Gemeinde then counts as checked
+    for the category. Returns the change set id."""
+    if not account.covers(ags):
+        raise OutOfScopeError(f"{ags}: outside the scope of account {account.id}")
+    changed = overlay(conn)
+    ids = {i for i, r in base.items() if r.get("ags") == ags and r.get("category") == category}
+    ids |= {
+        i for i, r in changed.items() if r and r.get("ags") == ags and r.get("category") == category
+    }
+    set_id = _new_change_set(
+        conn, account, f"Liste geprüft am {checked_on.isoformat()} ({category})"
+    )
+    for facility_id in sorted(ids):
+        before = current(conn, base, facility_id)
+        if before is None or before.data is None:
+            continue
+        _write(conn, set_id, facility_id, "edit", before,
+               {**before.data, "last_verified": checked_on.isoformat()})  # fmt: skip
+    key = (list_checks.c.ags == ags) & (list_checks.c.category == category)
+    conn.execute(list_checks.delete().where(key))
+    conn.execute(list_checks.insert().values(
+        ags=ags, category=category, checked_on=checked_on, account_id=account.id,
+        change_set_id=set_id,
+    ))  # fmt: skip
+    return set_id
+
+
+def list_checked(conn: sa.Connection) -> dict[tuple[str, str], dt.date]:
+    """(ags, category) → the date its list was declared complete."""
+    return {(r.ags, r.category): r.checked_on for r in conn.execute(list_checks.select())}

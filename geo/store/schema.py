@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["accounts", "change_sets", "changes", "facility_state", "metadata"]
+__all__ = ["accounts", "change_sets", "changes", "facility_state", "list_checks", "metadata"]
 
 metadata = sa.MetaData()
 
@@ -55,5 +55,17 @@ facility_state = sa.Table(
     sa.Column("data", sa.JSON),
     sa.Column("retired", sa.Boolean, nullable=False, default=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("change_set_id", sa.Integer, sa.ForeignKey("change_sets.id"), nullable=False),
+)
+
+# "Liste geprüft": a municipality declared its list of one category complete on a date; the
+# Gemeinde then counts as `geprueft` for that category (geo.tiers).
+list_checks = sa.Table(
+    "list_checks",
+    metadata,
+    sa.Column("ags", sa.String(8), primary_key=True),
+    sa.Column("category", sa.String(20), primary_key=True),
+    sa.Column("checked_on", sa.Date, nullable=False),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("change_set_id", sa.Integer, sa.ForeignKey("change_sets.id"), nullable=False),
 )

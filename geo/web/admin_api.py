@@ -8,6 +8,8 @@ account may read and change only facilities whose point lies in its Gemeinde or 
 - ``PUT /api/verwaltung/facilities/<id>``: replace one (``{"facility", "version", "reason"}``)
 - ``DELETE /api/verwaltung/facilities/<id>?version=&reason=``: retire one
 - ``GET /api/verwaltung/changes``, ``GET …/changes/<id>``, ``POST …/changes/<id>/undo``
+- ``POST /api/verwaltung/lists/<category>/checked``: "Liste geprüft" (the Gemeinde's list of
+  that category is complete; it moves to the `geprueft` tier)
 
 Rows get the importer's validation (field errors in ``problems``). Answers: 401 without a
 valid token, 403 outside the scope, 404, 409 for a conflicting edit, 429 after repeated
@@ -17,6 +19,7 @@ is logged as a security event.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections import defaultdict, deque
@@ -25,7 +28,7 @@ from collections.abc import Callable
 import pandas as pd
 from flask import Blueprint, Response, current_app, request
 
-from geo.facilities import FIELDS
+from geo.facilities import CATEGORIES, FIELDS
 from geo.finder import locate
 from geo.store import changes as ch
 from geo.store.accounts import Account, authenticate
@@ -227,5 +230,25 @@ def undo_change(set_id: int) -> Response:
     new_id = _run(ch.undo, account, set_id, body["reason"], _gemeinde_of, base_rows(current_app))
     refresh(current_app._get_current_object(), force=True)
     response = json_response({"change_set": new_id, "undoes": set_id})
+    response.status_code = 201
+    return response
+
+
+@bp.post("/lists/<category>/checked")
+def mark_list_checked(category: str) -> Response:
+    """ "Liste geprüft": the account's list of ``category`` (in its Gemeinde, or in one Gemeinde
+    of its Kreis named by ``ags``) is complete today; the Gemeinde counts as checked."""
+    account = _account()
+    if category not in CATEGORIES:
+        raise ApiError(404, f"{category[:40]}: not a category ({', '.join(CATEGORIES)})")
+    body = _body("ags", "reason")
+    ags = body.get("ags") or (account.scope_key if account.scope_kind == "gemeinde" else "")
+    if not isinstance(ags, str) or ags not in set(datasets().gemeinden["ags"]):
+        raise ApiError(400, "ags: the Gemeinde whose list is checked (8 digits)", "ags")
+    today = dt.date.today()
+    set_id = _run(ch.mark_checked, account, ags, category, today, base_rows(current_app))
+    refresh(current_app._get_current_object(), force=True)
+    response = json_response({"change_set": set_id, "ags": ags, "category": category,
+                              "checked_on": today.isoformat()})  # fmt: skip
     response.status_code = 201
     return response

@@ -22,11 +22,12 @@ from flask import Flask, current_app, request
 from geo.data import facilities_frame
 from geo.facilities import FIELDS
 from geo.finder import build_finder_index
-from geo.store.changes import overlay
+from geo.store.changes import list_checked, overlay
 from geo.store.schema import change_sets
+from geo.tiers import VERIFIED
 from geo.web.store import store_engine
 
-__all__ = ["base_rows", "init_app", "lay_over", "refresh"]
+__all__ = ["base_rows", "init_app", "lay_over", "refresh", "with_checked_lists"]
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 2.0
@@ -51,6 +52,26 @@ def lay_over(base: pd.DataFrame, changed: dict[str, dict | None]) -> pd.DataFram
     return frame.astype("string").sort_values("id", kind="stable").reset_index(drop=True)
 
 
+def with_checked_lists(
+    tiers: pd.DataFrame, checked: dict[tuple[str, str], object], names: dict[str, str]
+) -> pd.DataFrame:
+    """The tier table with every declared-complete list as `geprueft` (``as_of`` its date);
+    ``names`` gives the Gemeinde names for pairs the table did not list (no data before)."""
+    if not checked:
+        return tiers
+    out = tiers.set_index(["ags", "category"])
+    columns = ["name", "tier", "source", "as_of", "note"]
+    for (ags, category), day in checked.items():
+        out.loc[(ags, category), columns] = [
+            names.get(ags, ags),
+            VERIFIED,
+            "Liste der Gemeinde",
+            str(day),
+            "Liste geprüft",
+        ]
+    return out.reset_index()[list(tiers.columns)]
+
+
 def _generation(conn: sa.Connection) -> tuple[int, int]:
     """(number, newest id) of the change sets: changes whenever a change set is written."""
     row = conn.execute(sa.select(sa.func.count(), sa.func.max(change_sets.c.id))).one()
@@ -70,10 +91,16 @@ def refresh(app: Flask, force: bool = False) -> bool:
             if generation == state["generation"]:
                 return False
             changed = overlay(conn)
+            checked = list_checked(conn)
         data = app.extensions["nk_datasets"]
         base = app.extensions["nk_base_facilities"]
         rows = lay_over(base, changed)
         new = dataclasses.replace(data, facilities=facilities_frame(rows))
+        if checked != state.get("checked_lists", {}):  # tiers changed: the demand follows
+            names = dict(zip(data.gemeinden["ags"], data.gemeinden["name"], strict=True))
+            tiers = with_checked_lists(app.extensions["nk_base_tiers"], checked, names)
+            new = new.with_tiers(tiers)
+            state["checked_lists"] = checked
         finder = build_finder_index(new)
         app.extensions["nk_datasets"] = new
         app.extensions["nk_finder"] = finder
@@ -89,6 +116,7 @@ def init_app(app: Flask) -> None:
     data = app.extensions["nk_datasets"]
     base = pd.DataFrame(data.facilities.drop(columns="geometry")).astype("string")
     app.extensions["nk_base_facilities"] = base[list(FIELDS)]
+    app.extensions["nk_base_tiers"] = data.tiers
     app.extensions["nk_base_rows"] = {
         r["id"]: r for r in base[list(FIELDS)].fillna("").to_dict(orient="records")
     }
