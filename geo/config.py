@@ -9,6 +9,10 @@
 - ``NK_DATABASE_URL`` (default ``sqlite:///<project>/instance/nachbarschaft.sqlite``): the store
   of municipal changes and accounts (`geo.store`); ``postgresql+psycopg://…`` for several
   app servers. Created and migrated on first use.
+- ``NK_SECRET_KEY`` (default: a random key kept in ``instance/secret_key``): signs the
+  ``/verwaltung`` session cookie; set the same value on every app server.
+- ``NK_COOKIE_SECURE`` (default ``1``): the session cookie only over HTTPS (``0`` for a local
+  test over plain HTTP).
 - ``NK_LOG_LEVEL`` (default ``INFO``): Python logging level of the app.
 - ``PORT`` (default ``5000``): port of ``make run`` (read by the Makefile, not here).
 
@@ -39,5 +43,7 @@ def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         "BASEMAP": Path(environ.get("NK_BASEMAP") or PROJECT_ROOT / BASEMAP_DEFAULT),
         "DATABASE_URL": environ.get("NK_DATABASE_URL", "").strip()
         or f"sqlite:///{PROJECT_ROOT / DATABASE_DEFAULT}",
+        "SECRET_KEY": environ.get("NK_SECRET_KEY", "").strip() or None,
+        "SESSION_COOKIE_SECURE": environ.get("NK_COOKIE_SECURE", "1").strip() != "0",
         "LOG_LEVEL": environ.get("NK_LOG_LEVEL", "INFO").upper(),
     }

@@ -28,6 +28,7 @@ from tests.server import gunicorn
 ROOT = Path(__file__).resolve().parent.parent
 # Every app of the test session (and the live server) keeps its store in a throwaway SQLite
 # file, never in the project's instance/ folder.
+os.environ.setdefault("NK_SECRET_KEY", "test-session-key")
 os.environ.setdefault(
     "NK_DATABASE_URL", f"sqlite:///{Path(tempfile.mkdtemp(prefix='nk-store-')) / 'store.sqlite'}"
 )
@@ -104,7 +105,7 @@ def live_server(tmp_path_factory, hostile_data_dir) -> Iterator[str]:
     """
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
     env = {"NK_TILE_URL": "", "NK_LOG_LEVEL": "WARNING", "NK_DATA_DIR": str(hostile_data_dir),
-           "NK_BASEMAP": str(RAW_BASEMAP)}  # fmt: skip
+           "NK_BASEMAP": str(RAW_BASEMAP), "NK_COOKIE_SECURE": "0"}  # fmt: skip
     with gunicorn(["--workers", "1"], env, log) as base:
         yield base
 

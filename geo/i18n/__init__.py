@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
-from geo.i18n import finder, planner, site
+from geo.i18n import admin, finder, planner, site
 
 __all__ = ["LANGUAGES", "PARTS", "pick_language", "strings"]
 
@@ -21,6 +21,7 @@ PARTS: dict[str, dict[str, dict[str, str]]] = {
     "site": site.STRINGS,
     "finder": finder.STRINGS,
     "planner": planner.STRINGS,
+    "admin": admin.STRINGS,
 }
 
 

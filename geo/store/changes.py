@@ -25,13 +25,16 @@ __all__ = [
     "OutOfScopeError",
     "add",
     "change_set",
+    "check_scope",
     "edit",
     "list_change_sets",
     "list_checked",
     "mark_checked",
+    "new_change_set",
     "overlay",
     "retire",
     "undo",
+    "write",
 ]
 
 GemeindeOf = Callable[[float, float], "str | None"]
@@ -71,7 +74,7 @@ def current(conn: sa.Connection, base: Mapping[str, dict], facility_id: str) -> 
     return None
 
 
-def _check_scope(account: Account, gemeinde_of: GemeindeOf, *rows: dict | None) -> str | None:
+def check_scope(account: Account, gemeinde_of: GemeindeOf, *rows: dict | None) -> str | None:
     """The AGS of the last row's point; raises `OutOfScopeError` unless every row lies in scope."""
     ags = None
     for row in rows:
@@ -86,7 +89,7 @@ def _check_scope(account: Account, gemeinde_of: GemeindeOf, *rows: dict | None) 
     return ags
 
 
-def _new_change_set(
+def new_change_set(
     conn: sa.Connection, account: Account, reason: str, undoes: int | None = None
 ) -> int:
     reason = reason.strip()
@@ -100,7 +103,7 @@ def _new_change_set(
     return int(result.inserted_primary_key[0])
 
 
-def _write(
+def write(
     conn: sa.Connection, set_id: int, facility_id: str, action: str, before: Current | None,
     after: dict | None,
 ) -> int:  # fmt: skip
@@ -147,9 +150,9 @@ def add(
     """Add a (validated) facility row; returns the change set id."""
     if current(conn, base, row["id"]) is not None:
         raise ConflictError(f"{row['id']}: a facility with this id exists already")
-    row = {**row, "ags": _check_scope(account, gemeinde_of, row)}
-    set_id = _new_change_set(conn, account, reason)
-    _write(conn, set_id, row["id"], "add", None, row)
+    row = {**row, "ags": check_scope(account, gemeinde_of, row)}
+    set_id = new_change_set(conn, account, reason)
+    write(conn, set_id, row["id"], "add", None, row)
     return set_id
 
 
@@ -165,9 +168,9 @@ def edit(
         raise ConflictError(
             f"{row['id']}: you edited version {expected_version}, it is at {before.version} now"
         )
-    row = {**row, "ags": _check_scope(account, gemeinde_of, before.data, row)}
-    set_id = _new_change_set(conn, account, reason)
-    _write(conn, set_id, row["id"], "edit", before, row)
+    row = {**row, "ags": check_scope(account, gemeinde_of, before.data, row)}
+    set_id = new_change_set(conn, account, reason)
+    write(conn, set_id, row["id"], "edit", before, row)
     return set_id
 
 
@@ -183,9 +186,9 @@ def retire(
         raise ConflictError(
             f"{facility_id}: you retired version {expected_version}, it is at {before.version} now"
         )
-    _check_scope(account, gemeinde_of, before.data)
-    set_id = _new_change_set(conn, account, reason)
-    _write(conn, set_id, facility_id, "retire", before, None)
+    check_scope(account, gemeinde_of, before.data)
+    set_id = new_change_set(conn, account, reason)
+    write(conn, set_id, facility_id, "retire", before, None)
     return set_id
 
 
@@ -202,13 +205,13 @@ def undo(
         raise ConflictError(f"change set {set_id}: undone already by change set {target.undone_by}")
     rows = conn.execute(changes.select().where(changes.c.change_set_id == set_id)).all()
     for row in rows:
-        _check_scope(account, gemeinde_of, row.before, row.after)
-    new_id = _new_change_set(conn, account, reason, undoes=set_id)
+        check_scope(account, gemeinde_of, row.before, row.after)
+    new_id = new_change_set(conn, account, reason, undoes=set_id)
     for row in rows:
         now = current(conn, base, row.facility_id)
         if now is None or now.version != row.version_after:
             raise ConflictError(f"{row.facility_id}: changed again after change set {set_id}")
-        _write(conn, new_id, row.facility_id, "restore", now, row.before)
+        write(conn, new_id, row.facility_id, "restore", now, row.before)
     conn.execute(change_sets.update().where(change_sets.c.id == set_id).values(undone_by=new_id))
     return new_id
 
@@ -264,14 +267,14 @@ def mark_checked(
     ids |= {
         i for i, r in changed.items() if r and r.get("ags") == ags and r.get("category") == category
     }
-    set_id = _new_change_set(
+    set_id = new_change_set(
         conn, account, f"Liste geprüft am {checked_on.isoformat()} ({category})"
     )
     for facility_id in sorted(ids):
         before = current(conn, base, facility_id)
         if before is None or before.data is None:
             continue
-        _write(conn, set_id, facility_id, "edit", before,
+        write(conn, set_id, facility_id, "edit", before,
                {**before.data, "last_verified": checked_on.isoformat()})  # fmt: skip
     key = (list_checks.c.ags == ags) & (list_checks.c.category == category)
     conn.execute(list_checks.delete().where(key))

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["accounts", "change_sets", "changes", "facility_state", "list_checks", "metadata"]
+__all__ = [
+    "accounts",
+    "change_sets",
+    "changes",
+    "facility_state",
+    "list_checks",
+    "metadata",
+    "pending_uploads",
+]
 
 metadata = sa.MetaData()
 
@@ -68,4 +76,17 @@ list_checks = sa.Table(
     sa.Column("checked_on", sa.Date, nullable=False),
     sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("change_set_id", sa.Integer, sa.ForeignKey("change_sets.id"), nullable=False),
+)
+
+# An uploaded list between its preview and its application: nothing is applied before the
+# officer has seen every row's outcome and confirmed.
+pending_uploads = sa.Table(
+    "pending_uploads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("rows", sa.JSON, nullable=False),  # the valid rows with the version they replace
+    sa.Column("applied_change_set", sa.Integer, sa.ForeignKey("change_sets.id")),
 )

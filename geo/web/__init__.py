@@ -12,6 +12,7 @@ from geo.finder import build_finder_index
 from geo.places import build_place_index
 from geo.web import (
     admin_api,
+    admin_pages,
     api,
     basemap,
     coverage_api,
@@ -49,3 +50,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(export_api.bp)
     app.register_blueprint(suggest_api.bp)
     app.register_blueprint(admin_api.bp)
+    admin_pages.init_app(app)

@@ -20,9 +20,6 @@ is logged as a security event.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 
 import pandas as pd
@@ -37,47 +34,24 @@ from geo.web.context import datasets
 from geo.web.errors import ApiError
 from geo.web.live import base_rows, refresh
 from geo.web.responses import json_response
+from geo.web.signin import check_throttle, failed, security
 from geo.web.store import store_engine
 
 __all__ = ["bp"]
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/verwaltung")
-security = logging.getLogger("nachbarschaftskarte.security")
-
 MAX_BODY_BYTES = 65_536
-MAX_FAILURES = 10  # failed sign-ins per client address …
-FAILURE_WINDOW_S = 60.0  # … within this window, then 429
-
-
-def _client() -> str:
-    return request.remote_addr or "?"
-
-
-def _failures() -> dict[str, deque[float]]:
-    """Failed sign-ins per client address, per app (each worker keeps its own count)."""
-    return current_app.extensions.setdefault("nk_signin_failures", defaultdict(deque))
-
-
-def _throttled(client: str, now: float) -> bool:
-    recent = _failures()[client]
-    while recent and now - recent[0] > FAILURE_WINDOW_S:
-        recent.popleft()
-    return len(recent) >= MAX_FAILURES
 
 
 def _account() -> Account:
     """The signed-in account, or a 401 (429 after too many failures from this address)."""
-    client, now = _client(), time.monotonic()
-    if _throttled(client, now):
-        security.warning("sign-in throttled for %s on %s", client, request.path)
-        raise ApiError(429, f"too many failed sign-ins; wait {FAILURE_WINDOW_S:.0f} s", "token")
+    check_throttle()
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header[:7].lower() == "bearer " else ""
     with store_engine().connect() as conn:
         account = authenticate(conn, token) if token else None
     if account is None:
-        _failures()[client].append(now)
-        security.warning("sign-in failed from %s on %s", client, request.path)
+        failed("sign-in failed")
         raise ApiError(401, "a valid token is needed: Authorization: Bearer <token>", "token")
     return account
 
