@@ -57,3 +57,10 @@ def test_planner_with_a_gemeinde(axe, page, live_server, lang):
 def test_density_map(axe, page, live_server, lang):
     page.goto(f"{live_server}/karte?lang={lang}", wait_until="networkidle")
     assert violations(axe, page) == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_admin_sign_in_page(axe, page, live_server, lang):
+    page.goto(f"{live_server}/verwaltung/anmelden?lang={lang}", wait_until="networkidle")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert violations(axe, page) == []

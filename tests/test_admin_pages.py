@@ -121,3 +121,15 @@ def test_upload_previews_every_row_then_applies_and_checks_the_list(site):
     foreign = post(site, "/verwaltung/liste-geprueft", {"ags": "03241001", "category": "beratung"},
                    follow_redirects=True)  # fmt: skip
     assert "Nicht möglich" in foreign.get_data(as_text=True)
+
+
+def test_the_admin_pages_speak_english(site):
+    page = site.get("/verwaltung/anmelden?lang=en", base_url="https://localhost")
+    text = page.get_data(as_text=True)
+    assert "Access key" in text and "Zugangsschlüssel" not in text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+    resp = site.post("/verwaltung/anmelden?lang=en", base_url="https://localhost",
+                     data={"csrf_token": token, "token": site.token}, follow_redirects=True)  # fmt: skip
+    body = resp.get_data(as_text=True)
+    assert "Signed in as Stadt Göttingen" in body and "Your entries" in body
+    assert "Angemeldet" not in body
