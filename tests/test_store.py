@@ -211,3 +211,30 @@ def test_a_checked_list_stamps_its_rows(store, places):
         assert {r["after"]["last_verified"] for r in rows} == {"2026-12-05"}
     with pytest.raises(ch.OutOfScopeError), store.begin() as conn:
         ch.mark_checked(conn, account, HANNOVER, category, day, base)
+
+
+def test_an_upload_is_previewed_then_applied_as_one_change_set(store, places, app):
+    from geo.store import uploads
+
+    gemeinde_of, base, in_goe, _, _ = places
+    account, _ = make_account(store, places)
+    known = in_goe[0]
+    csv = ("Name;Art;Breitengrad;Längengrad;Quelle\n"
+           "Neu (Test);Nachbarschaftstreff;51,5412;9,9275;test:neu\n"
+           "Kaputt (Test);Kiosk;51,5400;9,9300;test:kaputt\n"
+           f"{known['name']} (umbenannt);{known['type']};{known['lat'].replace('.', ',')};"
+           f"{known['lon'].replace('.', ',')};{known['source']}\n").encode()  # fmt: skip
+    gemeinden = app.extensions["nk_datasets"].gemeinden
+    with store.begin() as conn:
+        shown = uploads.preview(conn, account, csv, "csv", "liste.csv", gemeinden, base)
+    assert [o.status for o in shown.outcomes] == ["new", "invalid", "changed"]
+    with store.connect() as conn:
+        assert ch.overlay(conn) == {}  # nothing applied by the preview
+    with store.begin() as conn:
+        set_id = uploads.apply(conn, account, shown.upload_id, gemeinde_of, base)
+    with store.connect() as conn:
+        rows = ch.change_set(conn, set_id)["changes"]
+        assert sorted(r["action"] for r in rows) == ["add", "edit"]
+        assert ch.overlay(conn)[known["id"]]["name"] == f"{known['name']} (umbenannt)"
+    with pytest.raises(ch.ConflictError, match="applied already"), store.begin() as conn:
+        uploads.apply(conn, account, shown.upload_id, gemeinde_of, base)
