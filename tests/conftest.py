@@ -32,6 +32,12 @@ os.environ.setdefault("NK_SECRET_KEY", "test-session-key")
 os.environ.setdefault(
     "NK_DATABASE_URL", f"sqlite:///{Path(tempfile.mkdtemp(prefix='nk-store-')) / 'store.sqlite'}"
 )
+# the live server's own store: what its browser tests change stays out of the other apps
+# (kept in the environment: test modules importing this file get the same path as pytest)
+LIVE_DATABASE_URL = os.environ.setdefault(
+    "NK_TEST_LIVE_DATABASE_URL",
+    f"sqlite:///{Path(tempfile.mkdtemp(prefix='nk-live-')) / 'store.sqlite'}",
+)
 
 # CI runs the property tests on hypothesis' fixed example sequence so a red build always
 # reproduces; locally they explore new random examples on every run.
@@ -105,7 +111,8 @@ def live_server(tmp_path_factory, hostile_data_dir) -> Iterator[str]:
     """
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
     env = {"NK_TILE_URL": "", "NK_LOG_LEVEL": "WARNING", "NK_DATA_DIR": str(hostile_data_dir),
-           "NK_BASEMAP": str(RAW_BASEMAP), "NK_COOKIE_SECURE": "0"}  # fmt: skip
+           "NK_BASEMAP": str(RAW_BASEMAP), "NK_COOKIE_SECURE": "0",
+           "NK_DATABASE_URL": LIVE_DATABASE_URL}  # fmt: skip
     with gunicorn(["--workers", "1"], env, log) as base:
         yield base
 

@@ -9,6 +9,7 @@ import pytest
 from app import create_app
 from geo.store.accounts import create_account
 from geo.web.store import store_engine
+from tests.conftest import LIVE_DATABASE_URL
 
 pytestmark = pytest.mark.browser
 GOOD = "Nachbarschaftstreff am Test (Testdaten)"
@@ -17,8 +18,8 @@ OTHER = "Zweiter Treff (Testdaten)"
 
 @pytest.fixture(scope="module")
 def token():
-    """An account for Göttingen in the live server's store (same NK_DATABASE_URL)."""
-    app = create_app({"LOG_LEVEL": "WARNING"})
+    """An account for Göttingen in the live server's store."""
+    app = create_app({"LOG_LEVEL": "WARNING", "DATABASE_URL": LIVE_DATABASE_URL})
     known = set(app.extensions["nk_datasets"].gemeinden["ags"])
     with app.app_context(), store_engine().begin() as conn:
         _, secret = create_account(conn, "Stadt Göttingen (Test)", "gemeinde", "03159016", known)
