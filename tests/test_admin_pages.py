@@ -133,3 +133,35 @@ def test_the_admin_pages_speak_english(site):
     body = resp.get_data(as_text=True)
     assert "Signed in as Stadt Göttingen" in body and "Your entries" in body
     assert "Angemeldet" not in body
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("liste.csv", b"\xff\xfe\x00garbage"), ("liste.geojson", b"{" * 5000),
+     ("liste.txt", b"a;b"), ("liste.csv", b"Name;Art\n" + b"a;" * 300 + b"\n"),
+     ("liste.json", b'{"elements": [1, 2, {"tags": 5}]}'), ("liste", b""),
+     ("liste.csv", b"Name;Art;Breitengrad;L\xc3\xa4ngengrad\n")],
+)  # fmt: skip
+def test_hostile_uploads_get_an_answer_not_a_traceback(site, name, data):
+    from io import BytesIO
+
+    sign_in(site)
+    resp = post(site, "/verwaltung/liste", {"file": (BytesIO(data), name)},
+                content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert "Traceback" not in page
+    assert "Nicht möglich" in page or 'data-status="invalid"' in page
+
+
+def test_garbled_forms_are_refused_cleanly(site):
+    sign_in(site)
+    for path, data in [("/verwaltung/eintrag/f0000000000aa/stilllegen", {"version": "abc"}),
+                       ("/verwaltung/liste/99999/anwenden", {}),
+                       ("/verwaltung/aenderung/99999/rueckgaengig", {})]:  # fmt: skip
+        resp = post(site, path, data, follow_redirects=True)
+        assert resp.status_code == 200 and "Nicht möglich" in resp.get_data(as_text=True)
+    assert (
+        site.get("/verwaltung/eintrag/" + "x" * 5000, base_url="https://localhost").status_code
+        == 404
+    )

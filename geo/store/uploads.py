@@ -17,7 +17,7 @@ import geopandas as gpd
 import sqlalchemy as sa
 
 from geo.facilities import FIELDS, ROW
-from geo.importers import parse
+from geo.importers import NO_ROWS, parse
 from geo.store import changes as ch
 from geo.store.accounts import Account
 from geo.store.schema import pending_uploads
@@ -52,6 +52,8 @@ def preview(
 ) -> Preview:  # fmt: skip
     """Every row's outcome; the applicable rows are kept as a pending upload."""
     rows = parse(data, fmt)
+    if rows.empty:  # as the importer: a file without rows is refused, not previewed
+        return Preview(None, [Outcome(NO_ROWS.row, "", "invalid", [NO_ROWS.reason])])
     labels = (
         [str(x) for x in rows[ROW]] if ROW in rows else [f"row {i + 1}" for i in range(len(rows))]
     )
@@ -66,7 +68,10 @@ def preview(
         if label in problems:
             outcomes.append(Outcome(label, name, "invalid", problems[label]))
             continue
-        row = next(valid)
+        row = next(valid, None)
+        if row is None:  # refused by a problem of the whole file (listed below)
+            outcomes.append(Outcome(label, name, "invalid"))
+            continue
         if not account.covers(row["ags"]):
             outcomes.append(
                 Outcome(
@@ -87,6 +92,9 @@ def preview(
         outcomes.append(Outcome(label, name, status))
         if status in ("new", "changed"):
             keep.append({"row": row, "version": version})
+    # problems of the file as a whole (a header, too many columns) name no row of it
+    for where in sorted(set(problems) - set(labels)):
+        outcomes.append(Outcome(where, "", "invalid", problems[where]))
     if not keep:
         return Preview(None, outcomes)
     result_id = conn.execute(pending_uploads.insert().values(
