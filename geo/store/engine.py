@@ -8,12 +8,14 @@ SQLite is the embedded default (``instance/nachbarschaft.sqlite``, created on fi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from geo.config import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["create_store_engine", "migrate", "schema_revision"]
 
@@ -40,6 +42,8 @@ def create_store_engine(url: str) -> sa.Engine:
 
 
 def _config(connection: sa.Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -47,7 +51,11 @@ def _config(connection: sa.Connection) -> Config:
 
 
 def migrate(engine: sa.Engine) -> None:
-    """Bring the database to the newest schema (from empty, or from any older revision)."""
+    """Bring the database to the newest schema (from empty, or from any older revision).
+
+    Alembic is imported here, on first use of the store, not when the app starts."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(_config(connection), "head")
 
