@@ -143,6 +143,20 @@ def write(
     return version
 
 
+def _on_version(
+    conn: sa.Connection, base: Mapping[str, dict], facility_id: str, expected: int, verb: str
+) -> Current:
+    """The facility as it stands, if it exists and is still at the version the officer saw."""
+    before = current(conn, base, facility_id)
+    if before is None or before.data is None:
+        raise NotFoundError(f"{facility_id}: no such facility")
+    if before.version != expected:
+        raise ConflictError(
+            f"{facility_id}: you {verb} version {expected}, it is at {before.version} now"
+        )
+    return before
+
+
 def add(
     conn: sa.Connection, account: Account, row: dict, reason: str, gemeinde_of: GemeindeOf,
     base: Mapping[str, dict],
@@ -161,13 +175,7 @@ def edit(
     gemeinde_of: GemeindeOf, base: Mapping[str, dict],
 ) -> int:  # fmt: skip
     """Replace a facility's row, made on ``expected_version``; returns the change set id."""
-    before = current(conn, base, row["id"])
-    if before is None or before.data is None:
-        raise NotFoundError(f"{row['id']}: no such facility")
-    if before.version != expected_version:
-        raise ConflictError(
-            f"{row['id']}: you edited version {expected_version}, it is at {before.version} now"
-        )
+    before = _on_version(conn, base, row["id"], expected_version, "edited")
     row = {**row, "ags": check_scope(account, gemeinde_of, before.data, row)}
     set_id = new_change_set(conn, account, reason)
     write(conn, set_id, row["id"], "edit", before, row)
@@ -179,13 +187,7 @@ def retire(
     gemeinde_of: GemeindeOf, base: Mapping[str, dict],
 ) -> int:  # fmt: skip
     """Retire a facility (it disappears from the map; the history keeps it)."""
-    before = current(conn, base, facility_id)
-    if before is None or before.data is None:
-        raise NotFoundError(f"{facility_id}: no such facility")
-    if before.version != expected_version:
-        raise ConflictError(
-            f"{facility_id}: you retired version {expected_version}, it is at {before.version} now"
-        )
+    before = _on_version(conn, base, facility_id, expected_version, "retired")
     check_scope(account, gemeinde_of, before.data)
     set_id = new_change_set(conn, account, reason)
     write(conn, set_id, facility_id, "retire", before, None)
