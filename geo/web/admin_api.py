@@ -23,16 +23,15 @@ import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from geo.facilities import CATEGORIES, FIELDS
-from geo.finder import locate
 from geo.store import changes as ch
 from geo.store.accounts import Account, authenticate
 from geo.validation import validate_facilities
 from geo.web.context import datasets
 from geo.web.errors import ApiError
-from geo.web.live import base_rows, refresh
+from geo.web.live import base_rows, gemeinde_of, own_rows, refresh_now
 from geo.web.responses import json_response
 from geo.web.signin import check_throttle, failed, security
 from geo.web.store import store_engine
@@ -54,12 +53,6 @@ def _account() -> Account:
         failed("sign-in failed")
         raise ApiError(401, "a valid token is needed: Authorization: Bearer <token>", "token")
     return account
-
-
-def _gemeinde_of(lat: float, lon: float) -> str | None:
-    index = current_app.extensions["nk_finder"]
-    _, row = locate(index, lat, lon)
-    return None if row is None else str(index.gemeinde_ags[row])
 
 
 def _body(*keys: str) -> dict:
@@ -96,8 +89,8 @@ def _validated(facility: object, keep_source: str | None = None) -> dict:
 
 def _answer(set_id: int, facility_id: str, status: int = 200) -> Response:
     with store_engine().connect() as conn:
-        now = ch.current(conn, base_rows(current_app), facility_id)
-    refresh(current_app._get_current_object(), force=True)
+        now = ch.current(conn, base_rows(), facility_id)
+    refresh_now()
     response = json_response(
         {"change_set": set_id, "id": facility_id, "version": now.version if now else None}
     )
@@ -124,17 +117,13 @@ def _run(operation: Callable[..., int], *args: object) -> int:
 @bp.get("/facilities")
 def own_facilities() -> Response:
     account = _account()
-    refresh(current_app._get_current_object(), force=True)
-    rows = datasets().facilities
-    mine = rows[rows["ags"].map(lambda a: account.covers(str(a)))]
+    refresh_now()
+    mine = own_rows(account)
     with store_engine().connect() as conn:
-        versions = {r: ch.current(conn, base_rows(current_app), r) for r in mine["id"]}
+        versions = {i: ch.current(conn, base_rows(), i).version for i in mine["id"]}
     out = [
-        {
-            **{f: ("" if pd.isna(r[f]) else str(r[f])) for f in FIELDS},
-            "version": versions[r["id"]].version,
-        }
-        for _, r in mine.iterrows()
+        {**{f: str(r[f]) for f in FIELDS}, "version": versions[r["id"]]}
+        for r in mine.to_dict(orient="records")
     ]
     return json_response({"account": account.name, "facilities": out})
 
@@ -144,7 +133,7 @@ def add_facility() -> Response:
     account = _account()
     body = _body("facility", "reason")
     row = _validated(body.get("facility"))
-    set_id = _run(ch.add, account, row, body["reason"], _gemeinde_of, base_rows(current_app))
+    set_id = _run(ch.add, account, row, body["reason"], gemeinde_of, base_rows())
     return _answer(set_id, row["id"], 201)
 
 
@@ -159,12 +148,12 @@ def edit_facility(facility_id: str) -> Response:
     account = _account()
     body = _body("facility", "version", "reason")
     with store_engine().connect() as conn:
-        before = ch.current(conn, base_rows(current_app), facility_id[:40])
+        before = ch.current(conn, base_rows(), facility_id[:40])
     if before is None or before.data is None:
         raise ApiError(404, f"{facility_id[:40]}: no such facility")
     row = _validated(body.get("facility"), keep_source=before.data["source"])
     set_id = _run(ch.edit, account, row, _version(body.get("version")), body["reason"],
-                  _gemeinde_of, base_rows(current_app))  # fmt: skip
+                  gemeinde_of, base_rows())  # fmt: skip
     return _answer(set_id, row["id"])
 
 
@@ -173,7 +162,7 @@ def retire_facility(facility_id: str) -> Response:
     account = _account()
     reason = (request.args.get("reason") or "")[:501]
     set_id = _run(ch.retire, account, facility_id[:40], _version(request.args.get("version")),
-                  reason, _gemeinde_of, base_rows(current_app))  # fmt: skip
+                  reason, gemeinde_of, base_rows())  # fmt: skip
     return _answer(set_id, facility_id[:40])
 
 
@@ -201,8 +190,8 @@ def export_change(set_id: int) -> Response:
 def undo_change(set_id: int) -> Response:
     account = _account()
     body = _body("reason")
-    new_id = _run(ch.undo, account, set_id, body["reason"], _gemeinde_of, base_rows(current_app))
-    refresh(current_app._get_current_object(), force=True)
+    new_id = _run(ch.undo, account, set_id, body["reason"], gemeinde_of, base_rows())
+    refresh_now()
     response = json_response({"change_set": new_id, "undoes": set_id})
     response.status_code = 201
     return response
@@ -220,8 +209,8 @@ def mark_list_checked(category: str) -> Response:
     if not isinstance(ags, str) or ags not in set(datasets().gemeinden["ags"]):
         raise ApiError(400, "ags: the Gemeinde whose list is checked (8 digits)", "ags")
     today = dt.date.today()
-    set_id = _run(ch.mark_checked, account, ags, category, today, base_rows(current_app))
-    refresh(current_app._get_current_object(), force=True)
+    set_id = _run(ch.mark_checked, account, ags, category, today, base_rows())
+    refresh_now()
     response = json_response({"change_set": set_id, "ags": ags, "category": category,
                               "checked_on": today.isoformat()})  # fmt: skip
     response.status_code = 201

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +19,8 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -37,11 +38,10 @@ from geo.store import uploads
 from geo.store.accounts import Account, authenticate
 from geo.store.schema import accounts
 from geo.validation import validate_facilities
-from geo.web.admin_api import _gemeinde_of
 from geo.web.context import datasets
 from geo.web.errors import ApiError
 from geo.web.language import current_language
-from geo.web.live import base_rows, refresh
+from geo.web.live import base_rows, gemeinde_of, own_rows, refresh_now
 from geo.web.signin import check_throttle, failed, security
 from geo.web.store import store_engine
 
@@ -65,7 +65,8 @@ def _lang_args() -> dict[str, str]:
 
 
 def _account() -> Account | None:
-    """The signed-in, still active account (a revoked one is signed out at once)."""
+    """The signed-in, still active account (a revoked one is signed out at once); looked up
+    once per request by `_protect`, which keeps it in ``g.account`` for the views."""
     account_id = session.get("account_id")
     if account_id is None:
         return None
@@ -81,8 +82,9 @@ def _back(**anchor: str) -> Response:
     return redirect(url_for("admin.overview", **_lang_args(), **anchor))
 
 
-def _run(operation, *args: object) -> int | None:  # noqa: ANN001
-    """A store operation in one transaction; refusals become a message on the next page."""
+def _run(ok_key: str, operation: Callable[..., int], *args: object) -> int | None:
+    """A store operation in one transaction; success and refusal become a message on the
+    next page (``ok_key``'s text, with the change set's number where it has a place)."""
     try:
         with store_engine().begin() as conn:
             result = operation(conn, *args)
@@ -94,7 +96,8 @@ def _run(operation, *args: object) -> int | None:  # noqa: ANN001
             security.warning("out of scope in /verwaltung: %s", err)
         flash(("error", "ad_error", str(err)))
         return None
-    refresh(current_app._get_current_object(), force=True)
+    refresh_now()
+    flash(("ok", ok_key, str(result)))
     return result
 
 
@@ -105,7 +108,8 @@ def _protect() -> Response | None:
         csrf.protect()
     if request.endpoint in ("admin.login", "admin.login_form"):
         return None
-    if _account() is None:
+    g.account = _account()
+    if g.account is None:
         return redirect(url_for("admin.login_form", **_lang_args()))
     return None
 
@@ -137,19 +141,12 @@ def logout() -> Response:
     return redirect(url_for("admin.login_form", **_lang_args()))
 
 
-def _own_rows(account: Account) -> pd.DataFrame:
-    rows = datasets().facilities
-    mine = rows[rows["ags"].map(lambda a: account.covers(str(a)))]
-    return pd.DataFrame(mine.drop(columns="geometry")).fillna("").sort_values("name")
-
-
 @bp.get("/")
 def overview() -> str:
-    account = _account()
-    assert account is not None  # _protect
-    rows = _own_rows(account)
+    account = g.account
+    rows = own_rows(account)
     with store_engine().connect() as conn:
-        versions = {i: ch.current(conn, base_rows(current_app), i) for i in rows["id"]}
+        versions = {i: ch.current(conn, base_rows(), i) for i in rows["id"]}
         checked = ch.list_checked(conn)
         history = ch.list_change_sets(conn, account.id)[:20]
     tiers = datasets().tier_lookup()
@@ -193,8 +190,7 @@ def _validate(row: dict, account: Account) -> tuple[dict | None, dict[str, str]]
 
 @bp.route("/eintrag/neu", methods=["GET", "POST"])
 def add_entry() -> Response | str | tuple[str, int]:
-    account = _account()
-    assert account is not None
+    account = g.account
     if request.method == "GET":
         return render_template("admin/edit.html", row={}, errors={}, version=None, new=True,
                                types=TYPES)  # fmt: skip
@@ -205,17 +201,15 @@ def add_entry() -> Response | str | tuple[str, int]:
         return render_template("admin/edit.html", row=row, errors=errors, version=None,
                                new=True, types=TYPES), 400  # fmt: skip
     reason = request.form.get("reason") or "neu"
-    if _run(ch.add, account, valid, reason, _gemeinde_of, base_rows(current_app)) is not None:
-        flash(("ok", "ad_saved", ""))
+    _run("ad_saved", ch.add, account, valid, reason, gemeinde_of, base_rows())
     return _back()
 
 
 @bp.route("/eintrag/<facility_id>", methods=["GET", "POST"])
 def edit_entry(facility_id: str) -> Response | str | tuple[str, int]:
-    account = _account()
-    assert account is not None
+    account = g.account
     with store_engine().connect() as conn:
-        now = ch.current(conn, base_rows(current_app), facility_id[:40])
+        now = ch.current(conn, base_rows(), facility_id[:40])
     if now is None or now.data is None:
         raise ApiError(404, "no such entry")
     if request.method == "GET":
@@ -229,26 +223,24 @@ def edit_entry(facility_id: str) -> Response | str | tuple[str, int]:
         return render_template("admin/edit.html", row=row, errors=errors, version=version,
                                new=False, types=TYPES), 400  # fmt: skip
     reason = request.form.get("reason") or "bearbeitet"
-    if _run(ch.edit, account, valid, version, reason, _gemeinde_of,
-            base_rows(current_app)) is not None:  # fmt: skip
-        flash(("ok", "ad_saved", ""))
+    _run("ad_saved", ch.edit, account, valid, version, reason, gemeinde_of,
+            base_rows())  # fmt: skip
     return _back()
 
 
 @bp.post("/eintrag/<facility_id>/stilllegen")
 def retire_entry(facility_id: str) -> Response:
-    account = _account()
+    account = g.account
     version = _version()
     reason = request.form.get("reason") or ""
-    if _run(ch.retire, account, facility_id[:40], version, reason, _gemeinde_of,
-            base_rows(current_app)) is not None:  # fmt: skip
-        flash(("ok", "ad_saved", ""))
+    _run("ad_saved", ch.retire, account, facility_id[:40], version, reason, gemeinde_of,
+            base_rows())  # fmt: skip
     return _back()
 
 
 @bp.post("/liste")
 def upload_list() -> Response | str:
-    account = _account()
+    account = g.account
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(("error", "ad_error", "no file"))
@@ -262,7 +254,7 @@ def upload_list() -> Response | str:
         fmt = guess_format(name) if Path(name).suffix else FORMATS[0]
         with store_engine().begin() as conn:
             result = uploads.preview(conn, account, data, fmt, name, datasets().gemeinden,
-                                     base_rows(current_app))  # fmt: skip
+                                     base_rows())  # fmt: skip
     except (ImportFormatError, ValueError) as err:
         flash(("error", "ad_error", str(err)))
         return _back()
@@ -271,33 +263,29 @@ def upload_list() -> Response | str:
 
 @bp.post("/liste/<int:upload_id>/anwenden")
 def apply_list(upload_id: int) -> Response:
-    account = _account()
-    set_id = _run(uploads.apply, account, upload_id, _gemeinde_of, base_rows(current_app))
-    if set_id is not None:
-        flash(("ok", "ad_applied", str(set_id)))
+    account = g.account
+    _run("ad_applied", uploads.apply, account, upload_id, gemeinde_of, base_rows())
     return _back()
 
 
 @bp.post("/liste-geprueft")
 def mark_checked() -> Response:
-    account = _account()
+    account = g.account
     category = request.form.get("category", "")
     ags = request.form.get("ags", "")
     if category not in CATEGORIES or not account or not account.covers(ags):
         flash(("error", "ad_error", "category/ags"))
         return _back()
-    if _run(ch.mark_checked, account, ags, category, dt.date.today(),
-            base_rows(current_app)) is not None:  # fmt: skip
-        flash(("ok", "ad_saved", ""))
+    _run("ad_saved", ch.mark_checked, account, ags, category, dt.date.today(),
+            base_rows())  # fmt: skip
     return _back()
 
 
 @bp.post("/aenderung/<int:set_id>/rueckgaengig")
 def undo_change(set_id: int) -> Response:
-    account = _account()
-    if _run(ch.undo, account, set_id, "rückgängig (Verwaltung)", _gemeinde_of,
-            base_rows(current_app)) is not None:  # fmt: skip
-        flash(("ok", "ad_saved", ""))
+    account = g.account
+    _run("ad_saved", ch.undo, account, set_id, "rückgängig (Verwaltung)", gemeinde_of,
+            base_rows())  # fmt: skip
     return _back()
 
 

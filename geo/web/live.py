@@ -21,13 +21,23 @@ from flask import Flask, current_app, request
 
 from geo.data import facilities_frame
 from geo.facilities import FIELDS
-from geo.finder import build_finder_index
+from geo.finder import build_finder_index, locate
+from geo.store.accounts import Account
 from geo.store.changes import list_checked, overlay
 from geo.store.schema import change_sets
 from geo.tiers import VERIFIED
 from geo.web.store import store_engine
 
-__all__ = ["base_rows", "init_app", "lay_over", "refresh", "with_checked_lists"]
+__all__ = [
+    "base_rows",
+    "gemeinde_of",
+    "init_app",
+    "lay_over",
+    "own_rows",
+    "refresh",
+    "refresh_now",
+    "with_checked_lists",
+]
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 2.0
@@ -36,9 +46,28 @@ _LOCK = threading.Lock()
 _SKIP_PREFIXES = ("/static/", "/basemap/", "/healthz")
 
 
-def base_rows(app: Flask) -> dict[str, dict]:
+def base_rows() -> dict[str, dict]:
     """The committed facilities by id (text fields), as loaded at start."""
-    return app.extensions["nk_base_rows"]
+    return current_app.extensions["nk_base_rows"]
+
+
+def gemeinde_of(lat: float, lon: float) -> str | None:
+    """The AGS of the Gemeinde holding a point (the store checks an account's scope with it)."""
+    index = current_app.extensions["nk_finder"]
+    _, row = locate(index, lat, lon)
+    return None if row is None else str(index.gemeinde_ags[row])
+
+
+def own_rows(account: Account) -> pd.DataFrame:
+    """The facilities served now inside the account's area, as text (no geometry)."""
+    rows = current_app.extensions["nk_datasets"].facilities
+    mine = rows[rows["ags"].map(lambda a: account.covers(str(a)))]
+    return pd.DataFrame(mine.drop(columns="geometry")).fillna("").sort_values("name")
+
+
+def refresh_now() -> None:
+    """Serve the store's state at once (after this worker wrote a change)."""
+    refresh(current_app._get_current_object(), force=True)
 
 
 def lay_over(base: pd.DataFrame, changed: dict[str, dict | None]) -> pd.DataFrame:
