@@ -20,10 +20,11 @@ import pyogrio
 import shapely
 from pyproj import Transformer
 
-from geo.coverage import Demand, Grouping, prepare_demand
+from geo.coverage import Demand, prepare_demand
 from geo.display import to_web
 from geo.facilities import CATEGORIES, TYPES
 from geo.facilities import FIELDS as FACILITY_FIELDS
+from geo.groups import Grouping, is_sorted
 from geo.schema import (
     AGE_65PLUS,
     AGE_BANDS,
@@ -355,6 +356,21 @@ def read_cells(path: Path, quartiere: gpd.GeoDataFrame) -> pd.DataFrame:
     return frame
 
 
+def _sorted_by_quartier(cells: pd.DataFrame) -> tuple[pd.DataFrame, Grouping]:
+    """The cells in order of their Quartier id, and their grouping by Quartier.
+
+    Quartier ids begin with the Gemeinde key, which begins with the Kreis key: in this order
+    every unit of every level is one run of cells, which the per-unit sums and medians
+    (`geo.groups`) run through without sorting. The build writes the cells in this order, so
+    this only sorts a file from elsewhere.
+    """
+    by_quartier = Grouping.of(cells[QUARTIER_ID])
+    if by_quartier.contiguous and is_sorted(by_quartier.keys):
+        return cells, by_quartier
+    cells = cells.sort_values(QUARTIER_ID, kind="stable", ignore_index=True)
+    return cells, Grouping.of(cells[QUARTIER_ID])
+
+
 def cell_centres(cells: pd.DataFrame) -> np.ndarray:
     """Centres of the 100 m cells in EPSG:25832 metres, shape (n, 2)."""
     to_analysis = Transformer.from_crs(GRID_CRS, ANALYSIS_CRS, always_xy=True)
@@ -381,8 +397,9 @@ def load_datasets(data_dir: Path) -> Datasets:
         raise DatasetError(f"{path} layer {LAYER_GEMEINDEN_DISPLAY!r}: not one shape per Gemeinde")
     quartiere = read_layer(path, LAYER_QUARTIERE)
     orte = read_layer(path, LAYER_ORTE)
-    cells = read_cells(Path(data_dir) / CELLS_100M_NAME, quartiere)
-    by_quartier = Grouping.of(cells[QUARTIER_ID])
+    cells, by_quartier = _sorted_by_quartier(
+        read_cells(Path(data_dir) / CELLS_100M_NAME, quartiere)
+    )
     by_gemeinde = by_quartier.coarsen(lambda q: q[:8])  # "<ags>-<nnn>"
     by_kreis = by_gemeinde.coarsen(lambda a: a[:5])
     cells[AGS] = by_gemeinde.cell_keys()

@@ -23,6 +23,8 @@ import numpy as np
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from geo.coverage import pairs_within
+
 __all__ = [
     "Choice",
     "coverage_sets",
@@ -50,20 +52,8 @@ def coverage_sets(
     shape = (len(candidates_xy), len(demand_xy))
     if not len(candidates_xy) or not len(demand_xy):
         return sparse.csr_array(shape, dtype=bool)
-    pairs = cKDTree(candidates_xy).sparse_distance_matrix(
-        cKDTree(demand_xy), radius_m, output_type="ndarray"
-    )
-    ones = np.ones(len(pairs), dtype=bool)
-    matrix = sparse.csr_array((ones, (pairs["i"], pairs["j"])), shape=shape)
-    # a candidate standing on a demand point reaches it at distance 0, which the sparse
-    # distance matrix leaves out: add those pairs
-    same, at = cKDTree(demand_xy).query(candidates_xy, distance_upper_bound=1e-6)
-    on_point = np.flatnonzero(np.isfinite(same))
-    if len(on_point):
-        extra = sparse.csr_array((np.ones(len(on_point), dtype=bool), (on_point, at[on_point])),
-                                 shape=shape)  # fmt: skip
-        matrix = (matrix + extra).astype(bool)
-    return matrix
+    rows, cols = pairs_within(cKDTree(demand_xy), candidates_xy, radius_m)
+    return sparse.csr_array((np.ones(len(rows), dtype=bool), (rows, cols)), shape=shape)
 
 
 def thin_candidates(xy: np.ndarray, weight: np.ndarray, block_m: float) -> np.ndarray:

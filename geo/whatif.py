@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.spatial import cKDTree
 
-from geo.coverage import CellCoverage, Demand, fca_from_pairs, nearest_distance
+from geo.coverage import CellCoverage, Demand, nearest_distance
 
 __all__ = ["Change", "apply_change"]
 
@@ -50,17 +50,11 @@ def apply_change(
         with_data = np.flatnonzero(data)
         to_added, _ = cKDTree(added).query(demand.xy[with_data])
         distance[with_data] = np.minimum(distance[with_data], to_added)
-    access = np.zeros(len(demand.xy))
-    if len(new_supply):
-        pairs = cKDTree(new_supply).sparse_distance_matrix(
-            demand.tree, base.threshold_m, output_type="ndarray"
-        )
-        access = fca_from_pairs(pairs["i"], pairs["j"], demand.population, len(new_supply))
     return replace(
         base,
         distance_m=distance,
         covered=data & (distance <= base.threshold_m),
         uncertain=data & (demand.edges_m[category] < distance),
-        access_per_10k=access,
+        access_per_10k=demand.access_per_10k(new_supply, base.threshold_m),
         nearest=None,  # not tracked for a scenario: scenarios start from the baseline
     )

@@ -296,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     ))  # fmt: skip
     cells_1km = pd.DataFrame(cells.drop(columns="geometry"))
     write_atomic(out_dir / CELLS_1KM_NAME, lambda p: write_csv_gz(cells_1km, p))
-    fine_out = fine[[X_3035, Y_3035, CELL_1KM, QUARTIER_ID, POPULATION, *AGE_BANDS]]
+    # in Quartier order: every Quartier, Gemeinde and Kreis is then one run of rows (geo.groups)
+    fine_out = fine[[X_3035, Y_3035, CELL_1KM, QUARTIER_ID, POPULATION, *AGE_BANDS]].sort_values(
+        [QUARTIER_ID, Y_3035, X_3035], kind="stable", ignore_index=True
+    )
     write_atomic(out_dir / CELLS_100M_NAME, lambda p: write_csv_gz(fine_out, p))
     write_atomic(out_dir / GAZETTEER_NAME, lambda p: write_csv_gz(search, p))
     step(

@@ -216,6 +216,23 @@ def test_two_step_fca_matches_brute_force(demand, supply, catchment):
     assert cov.two_step_fca(dxy, pop, sxy, catchment) == pytest.approx(expected * 10_000)
 
 
+
+def test_two_step_fca_counts_a_facility_standing_on_a_cell_centre():
+    """Distance 0 is within every catchment; hand-checkable ratios."""
+    dxy = np.array([[0.0, 0.0], [600.0, 0.0], [5000.0, 0.0]])
+    pop = np.array([100.0, 300.0, 50.0])
+    sxy = np.array([[0.0, 0.0]])
+    # the facility serves the 400 residents within 1 km: 10,000 / 400 = 25 per 10,000
+    assert cov.two_step_fca(dxy, pop, sxy, 1000.0).tolist() == [25.0, 25.0, 0.0]
+    demand = cov.prepare_demand(
+        dxy, {"population": pop, AGE_U15: pop, AGE_65PLUS: pop},
+        {"treffpunkt": np.full(3, 1)}, {"treffpunkt": None},
+    )  # fmt: skip
+    assert cov.cell_coverage(demand, sxy, 1000.0, "treffpunkt").access_per_10k.tolist() == [
+        25.0, 25.0, 0.0,
+    ]  # fmt: skip
+
+
 def brute_weighted_median(values, weights):
     pairs = sorted((v, w) for v, w in zip(values, weights, strict=True) if w > 0)
     if not pairs:
