@@ -9,7 +9,7 @@ WORKERS ?= 2
 BASEMAP_RAW ?= ../shared/data/basemap/niedersachsen_openmaptiles_2021.pmtiles
 BASEMAP ?= instance/basemap/niedersachsen.pmtiles
 
-.PHONY: run test datasets basemap clean
+.PHONY: run test datasets basemap store clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed basemap
+run: $(VENV)/.installed basemap store
 	$(BIN)/gunicorn --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 test: $(VENV)/.installed-dev
@@ -33,6 +33,10 @@ test: $(VENV)/.installed-dev
 basemap:
 	@if [ -f "$(BASEMAP_RAW)" ]; then mkdir -p $(dir $(BASEMAP)) && cp -u "$(BASEMAP_RAW)" $(BASEMAP); \
 	else echo "no base map at $(BASEMAP_RAW): the maps show Gemeinde outlines only"; fi
+
+# The store (municipal changes) at the newest schema before the workers start
+store: $(VENV)/.installed
+	$(BIN)/python -m geo.store
 
 datasets: $(VENV)/.installed
 	$(BIN)/python scripts/build_datasets.py

@@ -183,9 +183,8 @@ class Blocks:
     @classmethod
     def of(cls, xy: np.ndarray, size_m: float) -> Blocks:
         keys = np.floor(xy / size_m).astype(np.int64)
-        _, codes = np.unique(keys[:, 0] * 1_000_000 + keys[:, 1], return_inverse=True)
-        codes = codes.ravel()
-        n = int(codes.max()) + 1 if len(codes) else 0
+        codes, uniques = pd.factorize(keys[:, 0] * 1_000_000 + keys[:, 1])  # hashing: no sort
+        n = len(uniques)
         count = np.bincount(codes, minlength=n)
         centre = np.column_stack([np.bincount(codes, xy[:, 0], n) / count,
                                   np.bincount(codes, xy[:, 1], n) / count])  # fmt: skip

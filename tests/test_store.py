@@ -5,15 +5,24 @@ optimistic locking (conflicting edits), retire, undo and export."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
+from geo.config import PROJECT_ROOT
 from geo.finder import locate
 from geo.store import changes as ch
 from geo.store.accounts import AccountError, authenticate, create_account, revoke_account
-from geo.store.engine import create_store_engine, migrate, schema_revision
+from geo.store.engine import (
+    HEAD_REVISION,
+    create_store_engine,
+    ensure_migrated,
+    migrate,
+    schema_revision,
+)
 from geo.store.schema import metadata
 
 GOETTINGEN, HANNOVER = "03159016", "03241001"
@@ -82,12 +91,45 @@ def make_account(store, places, kind="gemeinde", key=GOETTINGEN, name="Stadt Gö
 def test_migrations_build_the_schema_from_an_empty_database(engine):
     assert schema_revision(engine) is None
     migrate(engine)
-    assert schema_revision(engine) == "0003"
+    assert schema_revision(engine) == HEAD_REVISION
     migrate(engine)  # again: nothing to do
     inspector = sa.inspect(engine)
     for table in metadata.sorted_tables:
         migrated = {c["name"] for c in inspector.get_columns(table.name)}
         assert migrated == set(table.columns.keys()), table.name
+
+
+def test_head_revision_is_the_newest_migration():
+    """The constant that spares the app Alembic at run time names Alembic's own head."""
+    from alembic.script import ScriptDirectory
+
+    from geo.store.engine import MIGRATIONS
+
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD_REVISION
+
+
+def test_ensure_migrated_migrates_an_empty_database_once(engine, monkeypatch):
+    ensure_migrated(engine)
+    assert schema_revision(engine) == HEAD_REVISION
+    calls = []
+    monkeypatch.setattr("geo.store.engine.migrate", lambda e: calls.append(e))
+    ensure_migrated(engine)  # at the head: one query, no Alembic
+    assert calls == []
+
+
+def test_python_m_geo_store_migrates_and_reports_an_unreachable_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    env = {**os.environ, "NK_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "geo.store"], env=env, capture_output=True,
+                          text=True, check=False, cwd=PROJECT_ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert schema_revision(create_store_engine(url)) == HEAD_REVISION
+    env["NK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'missing' / 'x' / 'y.sqlite'}"
+    (tmp_path / "missing").write_text("a file where a folder should be")
+    failed = subprocess.run([sys.executable, "-m", "geo.store"], env=env, capture_output=True,
+                            text=True, check=False, cwd=PROJECT_ROOT)  # fmt: skip
+    assert failed.returncode == 1
+    assert "cannot be migrated" in failed.stderr and "Traceback" not in failed.stderr
 
 
 def test_accounts_keep_only_a_hash_and_revocation_stops_them(store, places):

@@ -7,7 +7,7 @@ import threading
 import sqlalchemy as sa
 from flask import current_app
 
-from geo.store.engine import create_store_engine, migrate
+from geo.store.engine import create_store_engine, ensure_migrated
 
 __all__ = ["store_engine"]
 
@@ -22,6 +22,6 @@ def store_engine() -> sa.Engine:
             engine = current_app.extensions.get("nk_store")
             if engine is None:
                 engine = create_store_engine(current_app.config["DATABASE_URL"])
-                migrate(engine)
+                ensure_migrated(engine)
                 current_app.extensions["nk_store"] = engine
     return engine
