@@ -22,6 +22,7 @@ Method (also in the planner page's method note):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -264,21 +265,25 @@ def prepare_demand(
     xy: np.ndarray,
     counts: dict[str, np.ndarray],
     tiers: dict[str, np.ndarray],
-    areas: dict[str, shapely.Geometry | None],
+    areas: Mapping[str, shapely.Geometry | None],
+    edges_m: Mapping[str, np.ndarray] | None = None,
 ) -> Demand:
     """Arrays and index of the population cells.
 
     ``xy`` are the cell centres (EPSG:25832), ``counts`` the residents (``population``) and
     the age bands `AGE_U15` and `AGE_65PLUS` per cell; ``tiers`` gives per category the tier
     code of each cell, ``areas`` the area with data (EPSG:25832) whose edge makes a cell
-    uncertain.
+    uncertain. ``edges_m`` may bring the distances to that edge already measured (stored by
+    the build, `geo.edges`); a category without them is measured here, to the whole metre.
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-    edges = {}
+    edges = dict(edges_m or {})
     for category, codes in tiers.items():
+        if category in edges:
+            continue
         edge = np.full(len(xy), np.inf)
         with_data = codes > TIER_CODES[NO_DATA]
-        edge[with_data] = distance_to_edge(xy[with_data], areas.get(category))
+        edge[with_data] = np.round(distance_to_edge(xy[with_data], areas.get(category)))
         edges[category] = edge
     return Demand(
         xy=xy,

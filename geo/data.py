@@ -22,6 +22,7 @@ from pyproj import Transformer
 
 from geo.coverage import Demand, prepare_demand
 from geo.display import to_web
+from geo.edges import area_fingerprint, cells_fingerprint, read_edges
 from geo.facilities import CATEGORIES, TYPES
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.groups import Grouping, is_sorted
@@ -60,7 +61,9 @@ __all__ = [
     "TIERS_NAME",
     "DatasetError",
     "Datasets",
+    "ags_with_data",
     "cell_centres",
+    "edge_fingerprints",
     "facilities_frame",
     "load_datasets",
     "read_cells",
@@ -133,17 +136,19 @@ class Datasets:
         cell_tiers = {
             c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES
         }
-        areas = {c: _data_area(self.gemeinden, tiers, c) for c in CATEGORIES}
         demand = self.demand
+        # a list declared checked keeps the area with data: its edges stay as measured
+        same = [c for c in CATEGORIES if ags_with_data(tiers, c) == self.ags_with_data(c)]
+        edges = {c: demand.edges_m[c] for c in same}
+        areas = {c: _data_area(self.gemeinden, tiers, c) for c in CATEGORIES if c not in same}
         counts = {POPULATION: demand.population, AGE_U15: demand.u15, AGE_65PLUS: demand.a65plus}
         return dataclasses.replace(
-            self, tiers=tiers, demand=prepare_demand(demand.xy, counts, cell_tiers, areas)
+            self, tiers=tiers, demand=prepare_demand(demand.xy, counts, cell_tiers, areas, edges)
         )
 
     def ags_with_data(self, category: str) -> frozenset[str]:
         """AGS of the Gemeinden with data (checked or from OSM) for ``category``."""
-        listed = self.tiers[(self.tiers["category"] == category) & (self.tiers["tier"] != NO_DATA)]
-        return frozenset(listed["ags"])
+        return ags_with_data(self.tiers, category)
 
     def tier_lookup(self) -> dict[tuple[str, str], str]:
         """``(ags, category) -> tier`` for every listed pair (unlisted: keine_daten)."""
@@ -258,15 +263,15 @@ def read_gazetteer(path: Path, known_ags: set[str]) -> pd.DataFrame:
             path,
             dtype={c: "float64" for c in numbers}
             | {"rank": "int64"}
-            | {c: object for c in ("name", "kind", "ags", "ort")},
+            | {c: object for c in ("name", "kind", "ags", "ort", "key_ae", "key_plain")},
             keep_default_na=False,
             na_values={c: [""] for c in numbers},
             encoding="utf-8",
         )
     except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as err:
         raise DatasetError(f"{path}: not a readable gazetteer ({err})") from err
-    missing = [c for c in ("name", "kind", "ags", "lat", "lon", "rank", *numbers, "ort")
-               if c not in frame.columns]  # fmt: skip
+    missing = [c for c in ("name", "kind", "ags", "lat", "lon", "rank", *numbers, "ort",
+                           "key_ae", "key_plain") if c not in frame.columns]  # fmt: skip
     if missing:
         raise DatasetError(f"{path}: missing columns {missing}")
     checks = (
@@ -325,12 +330,17 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     return stale
 
 
+def ags_with_data(tiers: pd.DataFrame, category: str) -> frozenset[str]:
+    """AGS of the Gemeinden with data (checked or from OSM) for ``category`` in ``tiers``."""
+    listed = tiers[(tiers["category"] == category) & (tiers["tier"] != NO_DATA)]
+    return frozenset(listed["ags"])
+
+
 def _data_area(
     gemeinden: gpd.GeoDataFrame, tiers: pd.DataFrame, category: str
 ) -> shapely.Geometry | None:
     """Union of the Gemeinden with data for ``category`` (they tile without overlaps)."""
-    listed = tiers[(tiers["category"] == category) & (tiers["tier"] != NO_DATA)]
-    chosen = gemeinden[gemeinden[AGS].isin(set(listed["ags"]))]
+    chosen = gemeinden[gemeinden[AGS].isin(ags_with_data(tiers, category))]
     return shapely.coverage_union_all(chosen.geometry.to_numpy()) if len(chosen) else None
 
 
@@ -369,6 +379,12 @@ def _sorted_by_quartier(cells: pd.DataFrame) -> tuple[pd.DataFrame, Grouping]:
         return cells, by_quartier
     cells = cells.sort_values(QUARTIER_ID, kind="stable", ignore_index=True)
     return cells, Grouping.of(cells[QUARTIER_ID])
+
+
+def edge_fingerprints(cells: pd.DataFrame, tiers: pd.DataFrame) -> tuple[str, dict[str, str]]:
+    """What the edge distances depend on (`geo.edges`): the cells, the areas with data."""
+    cells_key = cells_fingerprint(cells[X_3035].to_numpy(), cells[Y_3035].to_numpy())
+    return cells_key, {c: area_fingerprint(ags_with_data(tiers, c)) for c in CATEGORIES}
 
 
 def cell_centres(cells: pd.DataFrame) -> np.ndarray:
@@ -415,7 +431,9 @@ def load_datasets(data_dir: Path) -> Datasets:
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
         )
     cell_tiers = {c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES}
-    areas = {c: _data_area(gemeinden, tiers, c) for c in CATEGORIES}
+    # the edges of the areas with data as the build measured them, if they still fit
+    edges = read_edges(data_dir, len(cells), *edge_fingerprints(cells, tiers))
+    areas = {c: _data_area(gemeinden, tiers, c) for c in CATEGORIES if c not in edges}
     info = quartiere.drop(columns="geometry").set_index(QUARTIER_ID)
     info = info.reindex(by_quartier.keys)
     quartier_info = pd.DataFrame({
@@ -435,7 +453,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         gazetteer=gazetteer,
         facilities=facilities_frame(facilities),
         tiers=tiers,
-        demand=prepare_demand(cell_centres(cells), counts, cell_tiers, areas),
+        demand=prepare_demand(cell_centres(cells), counts, cell_tiers, areas, edges),
         quartier_info=quartier_info,
         groupings={"quartier": by_quartier, "gemeinde": by_gemeinde, "kreis": by_kreis},
         nesting={

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.places import fold
+from geo.places import fold, fold_all
 from geo.schema import AGS, ANALYSIS_CRS, NAME, WEB_CRS
 
 __all__ = [
@@ -36,8 +36,10 @@ PLACE_CLASS_RANK = {
 }  # fmt: skip
 STREET_RANK = 9
 DEGREE_DECIMALS = 5  # about 1 m
-# name, kind, ags; a point (lat/lon); rank; a street's bounding box; a postcode's place name
-COLUMNS = [NAME, "kind", AGS, "lat", "lon", "rank", "west", "south", "east", "north", "ort"]
+# name, kind, ags; a point (lat/lon); rank; a street's bounding box; a postcode's place name;
+# the name's two search keys (`geo.places.fold`), folded here so the app need not at start-up
+COLUMNS = [NAME, "kind", AGS, "lat", "lon", "rank", "west", "south", "east", "north", "ort",
+           "key_ae", "key_plain"]  # fmt: skip
 
 
 def _in_gemeinden(points: gpd.GeoDataFrame, gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -124,7 +126,11 @@ def build_gazetteer(
     street_rows = gazetteer_streets(streets, gemeinden)
     postcode_rows, unknown = gazetteer_postcodes(postcodes, gemeinden, place_rows)
     frame = pd.concat([place_rows, street_rows, postcode_rows], ignore_index=True)
-    frame = frame.reindex(columns=COLUMNS).sort_values(["kind", NAME, AGS, "ort"], kind="stable")
+    frame["key_ae"], frame["key_plain"] = fold_all(frame[NAME])
+    # in key order: the search's sorted key list is then (nearly) this order already
+    frame = frame.reindex(columns=COLUMNS).sort_values(
+        ["key_ae", "kind", NAME, AGS, "ort"], kind="stable"
+    )
     frame["rank"] = frame["rank"].astype(int)
     counts = {
         "places": len(place_rows),

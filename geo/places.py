@@ -31,6 +31,7 @@ __all__ = [
     "PlaceIndex",
     "build_place_index",
     "fold",
+    "fold_all",
     "is_ambiguous",
     "parse_coordinates",
     "search_places",
@@ -87,7 +88,7 @@ def fold(text: str) -> tuple[str, str]:
 _JOIN_TABLES = tuple({**table, ord("\n"): "\n"} for table in _FAST_TABLES)
 
 
-def _fold_all(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def fold_all(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """`fold` for many names at once: all names joined by newlines go through one
     ``str.translate`` per table (C speed); the rare name with a character beyond the tables
     is folded on its own. (A newline inside a name folds away like any space.)"""
@@ -146,7 +147,7 @@ class _JoinedKeys:
 
     @classmethod
     def of(cls, keys: np.ndarray) -> _JoinedKeys:
-        lengths = np.fromiter((len(k) + 1 for k in keys), dtype=np.int64, count=len(keys))
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + 1
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         return cls(text="\n".join(keys), starts=starts)
 
@@ -228,10 +229,11 @@ def _gazetteer_part(
     gazetteer: pd.DataFrame, gemeinden: gpd.GeoDataFrame, labels: pd.Series
 ) -> pd.DataFrame:
     """Statewide places, streets and postcodes (`geo.gazetteer`); bigger Gemeinden first."""
-    part = gazetteer.rename(columns={"rank": "class_rank"})
-    return part.assign(
-        detail=part[AGS].map(labels).to_numpy(),
-        weight=part[AGS].map(gemeinden.set_index(AGS)["population"]).to_numpy(dtype=float),
+    codes, uniques = pd.factorize(gazetteer[AGS])  # ~1,000 Gemeinden for 170,000 rows
+    population = gemeinden.set_index(AGS)["population"].reindex(uniques)
+    return gazetteer.rename(columns={"rank": "class_rank"}).assign(
+        detail=labels.reindex(uniques).to_numpy(dtype=object)[codes],
+        weight=population.to_numpy(dtype=float)[codes],
     )
 
 
@@ -248,7 +250,7 @@ def build_place_index(
     if len(orte):
         parts.append(_orte_part(orte, labels))
     places = pd.concat(parts, ignore_index=True)
-    places["key_ae"], places["key_plain"] = _fold_all(places["name"])
+    places["key_ae"], places["key_plain"] = fold_all(places["name"])
     places = _place_gemeinden_at_their_centre(places)
     # one row per name and Gemeinde: a Gemeinde beats the Quartier, a Quartier the Ort of the
     # same name (the gazetteer's own rows are unique per name, kind and Gemeinde already)
@@ -256,13 +258,15 @@ def build_place_index(
     places = places.drop_duplicates(["key_ae", "ags"])
     frames = [places]
     if gazetteer is not None and len(gazetteer):
-        extra = _gazetteer_part(gazetteer, gemeinden, labels)
-        extra["key_ae"], extra["key_plain"] = _fold_all(extra["name"])
+        extra = _gazetteer_part(gazetteer, gemeinden, labels)  # its keys folded by the build
         # a statewide place already known as a Gemeinde, Quartier or Ort of the same Gemeinde
-        known = pd.MultiIndex.from_frame(places[["key_ae", "ags"]])
-        is_place = (extra["kind"] == "ort").to_numpy()
-        seen = pd.MultiIndex.from_frame(extra[["key_ae", "ags"]]).isin(known)
-        frames.append(extra[~(is_place & seen)])
+        known = set(zip(places["key_ae"], places["ags"], strict=True))
+        rows = np.flatnonzero(extra["kind"].to_numpy(dtype=object) == "ort")
+        pairs = zip(extra["key_ae"].to_numpy(dtype=object)[rows],
+                    extra["ags"].to_numpy(dtype=object)[rows], strict=True)  # fmt: skip
+        keep = np.ones(len(extra), dtype=bool)
+        keep[rows[[pair in known for pair in pairs]]] = False
+        frames.append(extra[keep])
     frame = pd.concat(frames, ignore_index=True)
     for column in BOX:
         if column not in frame:

@@ -33,10 +33,13 @@ from geo.data import (  # noqa: E402
     FACILITIES_NAME,
     GPKG_NAME,
     TIERS_NAME,
+    edge_fingerprints,
+    load_datasets,
     read_facilities,
     read_layer,
     write_csv_atomic,
 )
+from geo.edges import write_edges  # noqa: E402
 from geo.facilities import TYPES, empty_facilities  # noqa: E402
 from geo.importers import import_facilities  # noqa: E402
 from geo.schema import (  # noqa: E402
@@ -207,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     write_csv_atomic(outcome.dataset, target)
     write_csv_atomic(statewide, args.data / "curation" / "osm2021_decisions.csv")
     write_csv_atomic(tier_table(gemeinden), args.data / TIERS_NAME)
+    # the edges of the areas with data, measured once here instead of at every start-up
+    data = load_datasets(args.data)
+    write_edges(args.data, data.demand.edges_m, *edge_fingerprints(data.cells, data.tiers))
     readme = args.data / "README.md"
     if readme.is_file() and COUNTS_START in readme.read_text(encoding="utf-8"):
         write_counts(readme, counts_markdown(outcome.dataset, gemeinden))
