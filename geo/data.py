@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from geo.edges import area_fingerprint, cells_fingerprint, read_edges
 from geo.facilities import CATEGORIES, TYPES
 from geo.facilities import FIELDS as FACILITY_FIELDS
 from geo.groups import Grouping, is_sorted
+from geo.places import PlaceIndex, build_place_index
 from geo.schema import (
     AGE_65PLUS,
     AGE_BANDS,
@@ -125,6 +128,7 @@ class Datasets:
     facilities: gpd.GeoDataFrame
     tiers: pd.DataFrame
     demand: Demand  # the cells prepared for coverage analysis
+    places: PlaceIndex  # the finder's search over Gemeinden, Quartiere, places, streets
     groupings: dict[str, Grouping]  # cells grouped by "quartier", "gemeinde", "kreis"
     nesting: dict[str, np.ndarray]  # per level: its unit index of each Quartier
     quartier_info: pd.DataFrame  # name, kind, ags of each Quartier, in groupings order
@@ -252,7 +256,7 @@ def read_tiers(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_gazetteer(path: Path, known_ags: set[str]) -> pd.DataFrame:
+def read_gazetteer(path: Path, known_ags: set[str] | None = None) -> pd.DataFrame:
     """Read the search gazetteer (`geo.gazetteer`): names as text, points and boxes as floats,
     checking kinds, Gemeinde keys and that every point lies in Niedersachsen's box."""
     if not path.is_file():
@@ -276,7 +280,6 @@ def read_gazetteer(path: Path, known_ags: set[str]) -> pd.DataFrame:
         raise DatasetError(f"{path}: missing columns {missing}")
     checks = (
         (~frame["kind"].isin(GAZETTEER_KINDS), "unknown kind"),
-        (~frame["ags"].isin(known_ags), "unknown Gemeinde"),
         (~frame["lat"].between(51.2, 54.0) | ~frame["lon"].between(6.5, 11.7), "point outside"),
         (frame["name"].str.len() == 0, "empty name"),
     )
@@ -284,7 +287,17 @@ def read_gazetteer(path: Path, known_ags: set[str]) -> pd.DataFrame:
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise DatasetError(f"{path} row {row + 2}: {what} ({frame['name'].iloc[row]!r})")
+    if known_ags is not None:
+        check_gazetteer_gemeinden(frame, known_ags, path)
     return frame
+
+
+def check_gazetteer_gemeinden(frame: pd.DataFrame, known_ags: set[str], path: Path) -> None:
+    """Every gazetteer row lies in a known Gemeinde."""
+    strays = ~frame["ags"].isin(known_ags)
+    if strays.any():
+        row = int(np.flatnonzero(strays.to_numpy())[0])
+        raise DatasetError(f"{path} row {row + 2}: unknown Gemeinde ({frame['name'].iloc[row]!r})")
 
 
 def facilities_frame(facilities: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -344,8 +357,8 @@ def _data_area(
     return shapely.coverage_union_all(chosen.geometry.to_numpy()) if len(chosen) else None
 
 
-def read_cells(path: Path, quartiere: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Read the 100 m demand cells and check keys, counts and Quartiere."""
+def read_cells(path: Path, quartiere: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Read the 100 m demand cells and check keys, counts and (when given) Quartiere."""
     columns = [X_3035, Y_3035, CELL_1KM, QUARTIER_ID, POPULATION, *AGE_BANDS]
     if not path.is_file():
         raise DatasetError(f"{path}: file not found (build it with `make datasets`)")
@@ -360,10 +373,16 @@ def read_cells(path: Path, quartiere: gpd.GeoDataFrame) -> pd.DataFrame:
         raise DatasetError(f"{path}: coordinates and counts must be non-negative integers")
     if (frame[list(AGE_BANDS)].sum(axis=1) != frame[POPULATION]).any():
         raise DatasetError(f"{path}: age bands do not add up to the residents of a cell")
-    unknown = set(frame[QUARTIER_ID]) - set(quartiere[QUARTIER_ID])
+    if quartiere is not None:
+        check_cell_quartiere(frame[QUARTIER_ID].unique(), quartiere, path)
+    return frame
+
+
+def check_cell_quartiere(ids: np.ndarray, quartiere: gpd.GeoDataFrame, path: Path) -> None:
+    """Every Quartier id of the cells (``ids``, each once) is in the ``quartiere`` layer."""
+    unknown = set(ids) - set(quartiere[QUARTIER_ID])
     if unknown:
         raise DatasetError(f"{path}: cells of unknown Quartiere {sorted(unknown)[:5]}")
-    return frame
 
 
 def _sorted_by_quartier(cells: pd.DataFrame) -> tuple[pd.DataFrame, Grouping]:
@@ -381,6 +400,13 @@ def _sorted_by_quartier(cells: pd.DataFrame) -> tuple[pd.DataFrame, Grouping]:
     return cells, Grouping.of(cells[QUARTIER_ID])
 
 
+def _demand_cells(path: Path) -> tuple[pd.DataFrame, Grouping, np.ndarray]:
+    """The cells in Quartier order, their grouping by Quartier and their centres: one job of
+    `_read_all` (the projection, like the parsing, runs without the GIL)."""
+    cells, by_quartier = _sorted_by_quartier(read_cells(path))
+    return cells, by_quartier, cell_centres(cells)
+
+
 def edge_fingerprints(cells: pd.DataFrame, tiers: pd.DataFrame) -> tuple[str, dict[str, str]]:
     """What the edge distances depend on (`geo.edges`): the cells, the areas with data."""
     cells_key = cells_fingerprint(cells[X_3035].to_numpy(), cells[Y_3035].to_numpy())
@@ -396,6 +422,34 @@ def cell_centres(cells: pd.DataFrame) -> np.ndarray:
     return np.column_stack([x, y])
 
 
+READ_THREADS = 2  # the files are parsed in parallel: GDAL, zlib, pandas' parser, PROJ and
+# the k-d tree let go of the GIL for most of their work (start-up 0.5 s shorter on two cores)
+
+
+def _read_all(**jobs: tuple) -> dict[str, object]:
+    """Run the ``name=(function, *args)`` jobs on `READ_THREADS` threads, in the order given;
+    an argument that names an earlier job (``Needs("name")``) receives that job's result. The
+    first error, in the order given, is raised as if the jobs had run one after another."""
+    with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="nk-read") as pool:
+        futures: dict[str, Future] = {}
+
+        def run(function: Callable, *args: object) -> object:
+            # an earlier job is running or done when this one starts (first in, first out)
+            return function(*(futures[a.name].result() if isinstance(a, Needs) else a
+                              for a in args))  # fmt: skip
+
+        for name, job in jobs.items():
+            futures[name] = pool.submit(run, *job)
+        return {name: future.result() for name, future in futures.items()}
+
+
+@dataclass(frozen=True)
+class Needs:
+    """An argument of a `_read_all` job: the result of the earlier job of this name."""
+
+    name: str
+
+
 def load_datasets(data_dir: Path) -> Datasets:
     """Load and validate all datasets from ``data_dir``.
 
@@ -405,27 +459,44 @@ def load_datasets(data_dir: Path) -> Datasets:
         If a file or layer is missing, unreadable, in the wrong CRS, lacks columns, has
         invalid geometry or malformed keys.
     """
-    path = Path(data_dir) / GPKG_NAME
-    gemeinden = read_layer(path, LAYER_GEMEINDEN)
-    _check_keys(gemeinden, AGS, 8, f"{path} layer {LAYER_GEMEINDEN!r}")
-    display = read_layer(path, LAYER_GEMEINDEN_DISPLAY).set_index(AGS).geometry
-    if set(display.index) != set(gemeinden[AGS]):
-        raise DatasetError(f"{path} layer {LAYER_GEMEINDEN_DISPLAY!r}: not one shape per Gemeinde")
-    quartiere = read_layer(path, LAYER_QUARTIERE)
-    orte = read_layer(path, LAYER_ORTE)
-    cells, by_quartier = _sorted_by_quartier(
-        read_cells(Path(data_dir) / CELLS_100M_NAME, quartiere)
+    data_dir = Path(data_dir)
+    path = data_dir / GPKG_NAME
+    read = _read_all(  # the longest first
+        cells=(_demand_cells, data_dir / CELLS_100M_NAME),
+        gazetteer=(read_gazetteer, data_dir / GAZETTEER_NAME),
+        gemeinden=(read_layer, path, LAYER_GEMEINDEN),
+        display=(read_layer, path, LAYER_GEMEINDEN_DISPLAY),
+        quartiere=(read_layer, path, LAYER_QUARTIERE),
+        orte=(read_layer, path, LAYER_ORTE),
+        facilities=(read_facilities, data_dir / FACILITIES_NAME),
+        tiers=(read_tiers, data_dir / TIERS_NAME),
+        # the search index, while the other thread still parses and projects the cells
+        places=(
+            build_place_index,
+            Needs("gemeinden"),
+            Needs("quartiere"),
+            Needs("orte"),
+            Needs("gazetteer"),
+        ),
     )
+    gemeinden, quartiere, orte = read["gemeinden"], read["quartiere"], read["orte"]
+    _check_keys(gemeinden, AGS, 8, f"{path} layer {LAYER_GEMEINDEN!r}")
+    known_ags = set(gemeinden[AGS])
+    display = read["display"].set_index(AGS).geometry
+    if set(display.index) != known_ags:
+        raise DatasetError(f"{path} layer {LAYER_GEMEINDEN_DISPLAY!r}: not one shape per Gemeinde")
+    cells, by_quartier, centres = read["cells"]
+    check_cell_quartiere(by_quartier.keys, quartiere, data_dir / CELLS_100M_NAME)
     by_gemeinde = by_quartier.coarsen(lambda q: q[:8])  # "<ags>-<nnn>"
     by_kreis = by_gemeinde.coarsen(lambda a: a[:5])
-    cells[AGS] = by_gemeinde.cell_keys()
+    # the Gemeinde of each cell, as codes into its ~1,000 keys (no 430,000 strings)
+    cells[AGS] = pd.Categorical.from_codes(by_gemeinde.codes, by_gemeinde.keys)
     unknown = set(by_gemeinde.keys) - set(gemeinden[AGS])
     if unknown:
         raise DatasetError(f"{CELLS_100M_NAME}: cells of unknown ags {sorted(unknown)[:5]}")
-    gazetteer = read_gazetteer(Path(data_dir) / GAZETTEER_NAME, set(gemeinden[AGS]))
-    facilities = read_facilities(Path(data_dir) / FACILITIES_NAME)
-    tiers = read_tiers(Path(data_dir) / TIERS_NAME)
-    unknown = set(facilities["ags"]) - set(gemeinden[AGS])
+    gazetteer, facilities, tiers = read["gazetteer"], read["facilities"], read["tiers"]
+    check_gazetteer_gemeinden(gazetteer, known_ags, data_dir / GAZETTEER_NAME)
+    unknown = set(facilities["ags"]) - known_ags
     if unknown:
         raise DatasetError(
             f"{FACILITIES_NAME}: facilities in unknown Gemeinden {sorted(unknown)[:5]}"
@@ -453,7 +524,8 @@ def load_datasets(data_dir: Path) -> Datasets:
         gazetteer=gazetteer,
         facilities=facilities_frame(facilities),
         tiers=tiers,
-        demand=prepare_demand(cell_centres(cells), counts, cell_tiers, areas, edges),
+        demand=prepare_demand(centres, counts, cell_tiers, areas, edges),
+        places=read["places"],
         quartier_info=quartier_info,
         groupings={"quartier": by_quartier, "gemeinde": by_gemeinde, "kreis": by_kreis},
         nesting={

@@ -75,7 +75,8 @@ def suggest_sites(analysis: Analysis, region: np.ndarray, k: int) -> pd.DataFram
     nearest_name, nearest_m = _nearest(facilities, xy)
     quartier = data.groupings["quartier"]
     q_index = quartier.codes[cells] if len(cells) else np.zeros(0, dtype=np.int64)
-    ags = data.cells[AGS].to_numpy()[cells] if len(cells) else np.zeros(0, dtype=object)
+    by_gemeinde = data.groupings["gemeinde"]
+    ags = by_gemeinde.keys[by_gemeinde.codes[cells]] if len(cells) else np.zeros(0, dtype=object)
     gemeinde_names = data.gemeinden.set_index(AGS)[NAME]
     cumulative = np.cumsum(gain) if len(gain) else np.zeros(0)
     return pd.DataFrame({

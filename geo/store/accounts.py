@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -106,10 +107,14 @@ def authenticate(conn: sa.Connection, token: str) -> Account | None:
     if match is None:
         return None
     row = conn.execute(accounts.select().where(accounts.c.id == int(match[1]))).first()
-    stored = row.secret_hash if row is not None else _DUMMY_HASH
+    stored = row.secret_hash if row is not None else _dummy_hash()
     if not check_password_hash(stored, match[2]) or row is None or row.revoked_at is not None:
         return None
     return _row_to_account(row)
 
 
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(SECRET_BYTES))
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown ids against, so that they take as long as known ones; made on
+    first use (scrypt takes a tenth of a second, which start-up need not pay)."""
+    return generate_password_hash(secrets.token_urlsafe(SECRET_BYTES))

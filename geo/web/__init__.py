@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Flask
 
 from geo.finder import build_finder_index
-from geo.places import build_place_index
 from geo.web import (
     admin_api,
     admin_pages,
@@ -34,9 +33,7 @@ def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and response hooks; build the request indexes."""
     data = app.extensions["nk_datasets"]
     app.extensions["nk_finder"] = build_finder_index(data)
-    app.extensions["nk_places"] = build_place_index(
-        data.gemeinden, data.quartiere, data.orte, data.gazetteer
-    )
+    app.extensions["nk_places"] = data.places  # built with the datasets (geo.data)
     security.init_app(app)
     errors.init_app(app)
     language.init_app(app)
