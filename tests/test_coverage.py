@@ -216,7 +216,6 @@ def test_two_step_fca_matches_brute_force(demand, supply, catchment):
     assert cov.two_step_fca(dxy, pop, sxy, catchment) == pytest.approx(expected * 10_000)
 
 
-
 def test_two_step_fca_counts_a_facility_standing_on_a_cell_centre():
     """Distance 0 is within every catchment; hand-checkable ratios."""
     dxy = np.array([[0.0, 0.0], [600.0, 0.0], [5000.0, 0.0]])

@@ -20,6 +20,8 @@ from geo.data import (
     read_gazetteer,
     read_layer,
 )
+from geo.edges import EDGES_META_NAME, EDGES_NAME
+from geo.places import fold
 from geo.schema import (
     AGE_BANDS,
     AGS,
@@ -245,6 +247,9 @@ def test_readme_documents_every_source_and_the_build():
         CELLS_1KM_NAME,
         CELLS_100M_NAME,
         GAZETTEER_NAME,
+        EDGES_NAME,
+        EDGES_META_NAME,
+        "key_plain",
     ]:
         assert needle in readme, f"datasets/README.md does not mention {needle!r}"
 
@@ -263,3 +268,13 @@ def test_the_search_gazetteer_covers_the_state(gemeinden):
     inside = streets["west"].le(streets["lon"]) & streets["lon"].le(streets["east"])
     assert inside.all() and streets["south"].le(streets["lat"]).all()
     assert frame.loc[frame["kind"] == "plz", "ort"].str.len().gt(0).all()
+    # the keys folded by the build are what the search folds today, and in key order
+    assert [fold(n) for n in frame["name"]] == list(zip(frame["key_ae"], frame["key_plain"],
+                                                        strict=True))  # fmt: skip
+    assert frame["key_ae"].is_monotonic_increasing
+
+
+def test_cells_are_stored_in_quartier_order():
+    """Every Quartier, Gemeinde and Kreis is one run of rows (what geo.groups relies on)."""
+    ids = pd.read_csv(DATASETS / CELLS_100M_NAME, usecols=["quartier_id"], dtype=str)
+    assert ids["quartier_id"].is_monotonic_increasing

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from geo.data import CELLS_1KM_NAME, CELLS_100M_NAME, GAZETTEER_NAME, GPKG_NAME, read_layer
+from geo.edges import EDGES_META_NAME, EDGES_NAME
 from geo.schema import LAYER_GEMEINDEN, LAYER_GEMEINDEN_DISPLAY, LAYER_ORTE, LAYER_QUARTIERE
 from scripts.build_datasets import main as build_main
 from scripts.build_facilities import main as build_facilities_main
@@ -49,6 +50,8 @@ def test_rebuild_gives_the_committed_facilities_tiers_and_decisions(tmp_path):
         pytest.fail(f"raw data not found at {RAW}: the build test needs ../shared/data")
     data = copy_datasets(tmp_path / "datasets")
     (data / "facilities.csv").unlink()  # rebuilt from the raw extracts alone
+    for name in (EDGES_NAME, EDGES_META_NAME):  # measured afresh, not read back
+        (data / name).unlink()
     assert build_facilities_main(["--raw", str(RAW), "--data", str(data)]) == 0
     for name in [
         "facilities.csv",
@@ -59,3 +62,5 @@ def test_rebuild_gives_the_committed_facilities_tiers_and_decisions(tmp_path):
         fresh = (data / name).read_text(encoding="utf-8")
         committed = (ROOT / "datasets" / name).read_text(encoding="utf-8")
         assert fresh == committed, f"{name} differs from a fresh build"
+    for name in (EDGES_NAME, EDGES_META_NAME):
+        assert (data / name).read_bytes() == (ROOT / "datasets" / name).read_bytes(), name
