@@ -426,21 +426,22 @@ READ_THREADS = 2  # the files are parsed in parallel: GDAL, zlib, pandas' parser
 # the k-d tree let go of the GIL for most of their work (start-up 0.5 s shorter on two cores)
 
 
-def _read_all(**jobs: tuple) -> dict[str, object]:
-    """Run the ``name=(function, *args)`` jobs on `READ_THREADS` threads, in the order given;
-    an argument that names an earlier job (``Needs("name")``) receives that job's result. The
-    first error, in the order given, is raised as if the jobs had run one after another."""
+def _read_all(jobs: dict[str, tuple], start_first: tuple[str, ...] = ()) -> dict[str, object]:
+    """Run the ``name: (function, *args)`` jobs on `READ_THREADS` threads, those named in
+    ``start_first`` first (the longest), then in the order given; an argument ``Needs("name")``
+    receives the result of that job, which must start earlier. The first error in the order
+    given is raised, as if the jobs had run one after another."""
     with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="nk-read") as pool:
         futures: dict[str, Future] = {}
 
         def run(function: Callable, *args: object) -> object:
-            # an earlier job is running or done when this one starts (first in, first out)
+            # the job needed started before this one (first in, first out): no deadlock
             return function(*(futures[a.name].result() if isinstance(a, Needs) else a
                               for a in args))  # fmt: skip
 
-        for name, job in jobs.items():
-            futures[name] = pool.submit(run, *job)
-        return {name: future.result() for name, future in futures.items()}
+        for name in (*start_first, *(n for n in jobs if n not in start_first)):
+            futures[name] = pool.submit(run, *jobs[name])
+        return {name: futures[name].result() for name in jobs}
 
 
 @dataclass(frozen=True)
@@ -461,24 +462,25 @@ def load_datasets(data_dir: Path) -> Datasets:
     """
     data_dir = Path(data_dir)
     path = data_dir / GPKG_NAME
-    read = _read_all(  # the longest first
-        cells=(_demand_cells, data_dir / CELLS_100M_NAME),
-        gazetteer=(read_gazetteer, data_dir / GAZETTEER_NAME),
-        gemeinden=(read_layer, path, LAYER_GEMEINDEN),
-        display=(read_layer, path, LAYER_GEMEINDEN_DISPLAY),
-        quartiere=(read_layer, path, LAYER_QUARTIERE),
-        orte=(read_layer, path, LAYER_ORTE),
-        facilities=(read_facilities, data_dir / FACILITIES_NAME),
-        tiers=(read_tiers, data_dir / TIERS_NAME),
+    jobs = {
+        "gemeinden": (read_layer, path, LAYER_GEMEINDEN),
+        "display": (read_layer, path, LAYER_GEMEINDEN_DISPLAY),
+        "quartiere": (read_layer, path, LAYER_QUARTIERE),
+        "orte": (read_layer, path, LAYER_ORTE),
+        "cells": (_demand_cells, data_dir / CELLS_100M_NAME),
+        "gazetteer": (read_gazetteer, data_dir / GAZETTEER_NAME),
+        "facilities": (read_facilities, data_dir / FACILITIES_NAME),
+        "tiers": (read_tiers, data_dir / TIERS_NAME),
         # the search index, while the other thread still parses and projects the cells
-        places=(
+        "places": (
             build_place_index,
             Needs("gemeinden"),
             Needs("quartiere"),
             Needs("orte"),
             Needs("gazetteer"),
         ),
-    )
+    }
+    read = _read_all(jobs, start_first=("cells", "gazetteer"))
     gemeinden, quartiere, orte = read["gemeinden"], read["quartiere"], read["orte"]
     _check_keys(gemeinden, AGS, 8, f"{path} layer {LAYER_GEMEINDEN!r}")
     known_ags = set(gemeinden[AGS])
