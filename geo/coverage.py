@@ -267,6 +267,7 @@ def prepare_demand(
     tiers: dict[str, np.ndarray],
     areas: Mapping[str, shapely.Geometry | None],
     edges_m: Mapping[str, np.ndarray] | None = None,
+    tree: cKDTree | None = None,
 ) -> Demand:
     """Arrays and index of the population cells.
 
@@ -275,6 +276,7 @@ def prepare_demand(
     code of each cell, ``areas`` the area with data (EPSG:25832) whose edge makes a cell
     uncertain. ``edges_m`` may bring the distances to that edge already measured (stored by
     the build, `geo.edges`); a category without them is measured here, to the whole metre.
+    ``tree`` may bring the k-d tree of ``xy`` already built.
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     edges = dict(edges_m or {})
@@ -292,7 +294,7 @@ def prepare_demand(
         a65plus=np.asarray(counts[AGE_65PLUS], dtype=float),
         tiers={c: np.asarray(t, dtype=np.int8) for c, t in tiers.items()},
         edges_m=edges,
-        tree=cKDTree(xy),
+        tree=cKDTree(xy) if tree is None else tree,
     )
 
 
@@ -413,11 +415,11 @@ class UnitSums:
             with_data[f"{name}_beyond"] = values[idx] * gap
         same = {"residents_with_data": "residents", "data_cells": "cells",
                 f"{AGE_U15}_with_data": AGE_U15, f"{AGE_65PLUS}_with_data": AGE_65PLUS}  # fmt: skip
-        if not everywhere:
-            with_data |= {name: every[of] if of == "cells" else every[of][idx]
+        if not everywhere:  # else these equal the sums over all cells: added below
+            with_data |= {name: every[of][idx] if of != "cells" else 1.0
                           for name, of in same.items()}  # fmt: skip
         sums = group_sums(every, codes, n) | group_sums(with_data, at, n)
-        if everywhere:  # the sums over the cells with data are the sums over all cells
+        if everywhere:
             sums |= {name: sums[of] for name, of in same.items()}
         weakest = np.full(n, NO_TIER, dtype=np.int64)
         np.minimum.at(weakest, at, np.asarray(coverage.tier[idx], dtype=np.int64))

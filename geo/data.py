@@ -21,6 +21,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import Transformer
+from scipy.spatial import cKDTree
 
 from geo.coverage import Demand, prepare_demand
 from geo.display import to_web
@@ -400,11 +401,18 @@ def _sorted_by_quartier(cells: pd.DataFrame) -> tuple[pd.DataFrame, Grouping]:
     return cells, Grouping.of(cells[QUARTIER_ID])
 
 
-def _demand_cells(path: Path) -> tuple[pd.DataFrame, Grouping, np.ndarray]:
-    """The cells in Quartier order, their grouping by Quartier and their centres: one job of
-    `_read_all` (the projection, like the parsing, runs without the GIL)."""
+def _demand_cells(path: Path) -> tuple[pd.DataFrame, Grouping, np.ndarray, cKDTree]:
+    """The cells in Quartier order, their grouping by Quartier, their centres and the k-d tree
+    of these: one job of `_read_all` (projection and tree, like the parsing, run without the
+    GIL)."""
     cells, by_quartier = _sorted_by_quartier(read_cells(path))
-    return cells, by_quartier, cell_centres(cells)
+    centres = cell_centres(cells)
+    return cells, by_quartier, centres, cKDTree(centres)
+
+
+def _stored_edges(data_dir: Path, cells: tuple, tiers: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The edges the build measured, where they fit these cells and tiers (`geo.edges`)."""
+    return read_edges(data_dir, len(cells[0]), *edge_fingerprints(cells[0], tiers))
 
 
 def edge_fingerprints(cells: pd.DataFrame, tiers: pd.DataFrame) -> tuple[str, dict[str, str]]:
@@ -479,6 +487,7 @@ def load_datasets(data_dir: Path) -> Datasets:
             Needs("orte"),
             Needs("gazetteer"),
         ),
+        "edges": (_stored_edges, data_dir, Needs("cells"), Needs("tiers")),
     }
     read = _read_all(jobs, start_first=("cells", "gazetteer"))
     gemeinden, quartiere, orte = read["gemeinden"], read["quartiere"], read["orte"]
@@ -487,7 +496,7 @@ def load_datasets(data_dir: Path) -> Datasets:
     display = read["display"].set_index(AGS).geometry
     if set(display.index) != known_ags:
         raise DatasetError(f"{path} layer {LAYER_GEMEINDEN_DISPLAY!r}: not one shape per Gemeinde")
-    cells, by_quartier, centres = read["cells"]
+    cells, by_quartier, centres, tree = read["cells"]
     check_cell_quartiere(by_quartier.keys, quartiere, data_dir / CELLS_100M_NAME)
     by_gemeinde = by_quartier.coarsen(lambda q: q[:8])  # "<ags>-<nnn>"
     by_kreis = by_gemeinde.coarsen(lambda a: a[:5])
@@ -505,7 +514,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         )
     cell_tiers = {c: tier_codes(by_gemeinde.keys, tiers, c)[by_gemeinde.codes] for c in CATEGORIES}
     # the edges of the areas with data as the build measured them, if they still fit
-    edges = read_edges(data_dir, len(cells), *edge_fingerprints(cells, tiers))
+    edges = read["edges"]
     areas = {c: _data_area(gemeinden, tiers, c) for c in CATEGORIES if c not in edges}
     info = quartiere.drop(columns="geometry").set_index(QUARTIER_ID)
     info = info.reindex(by_quartier.keys)
@@ -526,7 +535,7 @@ def load_datasets(data_dir: Path) -> Datasets:
         gazetteer=gazetteer,
         facilities=facilities_frame(facilities),
         tiers=tiers,
-        demand=prepare_demand(centres, counts, cell_tiers, areas, edges),
+        demand=prepare_demand(centres, counts, cell_tiers, areas, edges, tree),
         places=read["places"],
         quartier_info=quartier_info,
         groupings={"quartier": by_quartier, "gemeinde": by_gemeinde, "kreis": by_kreis},

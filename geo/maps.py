@@ -16,7 +16,6 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.schema import AGS, AREA_KM2, KREIS, NAME, POPULATION
@@ -71,20 +70,22 @@ class MapParts:
     map_name: str  # the JavaScript variable holding the Leaflet map
 
 
-class _MapSettings(MacroElement):
-    """Zoom limits and attribution, which folium only sets for tile layers."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
+_MAP_SETTINGS = """{% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.setMinZoom(6).setMaxZoom(18);
         {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
         {% endmacro %}"""
-    )
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+
+def _map_settings(text: str) -> Any:
+    """Zoom limits and attribution, which folium only sets for tile layers (a branca element,
+    imported with folium on the first map rather than at start-up)."""
+    from branca.element import MacroElement
+
+    element = MacroElement()
+    element._template = Template(_MAP_SETTINGS)
+    element.text = text
+    return element
 
 
 def attribution_html(t: Mapping[str, str], with_osm: bool = False) -> str:
@@ -209,8 +210,8 @@ def gemeinden_map(
         ),
         smooth_factor=0.5,
     ).add_to(fmap)
-    fmap.add_child(_MapSettings(attribution_html(t)))
-    fmap.get_root().html.add_child(Element(_legend_html(t["map_legend"], t)))
+    fmap.add_child(_map_settings(attribution_html(t)))
+    fmap.get_root().html.add_child(folium.Element(_legend_html(t["map_legend"], t)))
     return _render_parts(fmap)
 
 
