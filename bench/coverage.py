@@ -108,7 +108,8 @@ def geopandas_full_state(data) -> dict:
     """The idiomatic way: sjoin_nearest for distances, then groupby for the figures."""
     cells = data.cells
     centres = gpd.GeoDataFrame(
-        cells[[AGS, "quartier_id", POPULATION, AGE_U15, AGE_65PLUS]],
+        # keys as pandas' own string type, as read_csv gives them (ours keeps them as objects)
+        cells[[AGS, "quartier_id", POPULATION, AGE_U15, AGE_65PLUS]].astype({AGS: "str"}),
         geometry=gpd.points_from_xy(data.demand.xy[:, 0], data.demand.xy[:, 1]),
         crs=ANALYSIS_CRS,
     )

@@ -500,8 +500,9 @@ def load_datasets(data_dir: Path) -> Datasets:
     check_cell_quartiere(by_quartier.keys, quartiere, data_dir / CELLS_100M_NAME)
     by_gemeinde = by_quartier.coarsen(lambda q: q[:8])  # "<ags>-<nnn>"
     by_kreis = by_gemeinde.coarsen(lambda a: a[:5])
-    # the Gemeinde of each cell, as codes into its ~1,000 keys (no 430,000 strings)
-    cells[AGS] = pd.Categorical.from_codes(by_gemeinde.codes, by_gemeinde.keys)
+    # the Gemeinde of each cell: references to its ~1,000 key strings (object dtype, so pandas
+    # does not copy 430,000 strings into its own string type)
+    cells[AGS] = pd.Series(by_gemeinde.cell_keys(), index=cells.index, dtype=object)
     unknown = set(by_gemeinde.keys) - set(gemeinden[AGS])
     if unknown:
         raise DatasetError(f"{CELLS_100M_NAME}: cells of unknown ags {sorted(unknown)[:5]}")
