@@ -458,7 +458,7 @@ def aggregate(
     sums = UnitSums.of(demand, coverage, codes, n) if sums is None else sums
     total = sums.sums
     out = {
-        "key": grouping.keys,
+        "key": grouping.key_strings,
         "residents": total["residents"],
         "residents_with_data": total["residents_with_data"],
         "beyond": total["beyond"],
@@ -476,19 +476,21 @@ def aggregate(
     )
     out["access_per_10k"] = _share(total["access_sum"], total["residents_with_data"])
     out["uncertain_residents"] = total["uncertain_residents"]
-    out["status"] = np.select(
-        [total["data_cells"] == 0, total["data_cells"] < total["cells"]],
-        [STATUS_NO_DATA, STATUS_PARTIAL],
-        STATUS_OK,
-    )
+    status = np.select(
+        [total["data_cells"] == 0, total["data_cells"] < total["cells"]], [0, 1], 2
+    )  # indexes into _STATUSES
+    out["status"] = _STATUSES.take(status)  # pandas strings taken, not converted anew
     weakest = np.where(sums.weakest == NO_TIER, TIER_CODES[NO_DATA], sums.weakest)
-    out["tier"] = np.asarray(TIERS, dtype=object)[weakest]
+    out["tier"] = _TIERS.take(weakest)
     out["unverified_residents"] = total["unverified_residents"]
-    frame = pd.DataFrame(out)
-    no_data = frame["status"] == STATUS_NO_DATA
+    no_data = status == 0
     for col in ("beyond", f"{AGE_U15}_beyond", f"{AGE_65PLUS}_beyond"):
-        frame.loc[no_data, col] = np.nan
-    return frame
+        out[col] = np.where(no_data, np.nan, out[col])
+    return pd.DataFrame(out)
+
+
+_STATUSES = pd.array([STATUS_NO_DATA, STATUS_PARTIAL, STATUS_OK], dtype="str")
+_TIERS = pd.array(TIERS, dtype="str")
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

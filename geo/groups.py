@@ -51,6 +51,11 @@ class Grouping:
         return self.keys[self.codes]
 
     @cached_property
+    def key_strings(self) -> pd.api.extensions.ExtensionArray:
+        """The keys as pandas strings, made once: tables of every selection reuse them."""
+        return pd.array(self.keys, dtype="str")
+
+    @cached_property
     def contiguous(self) -> bool:
         """Every unit is one run of consecutive cells (the cells are sorted by unit)."""
         return is_sorted(self.codes)
