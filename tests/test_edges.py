@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 
 import numpy as np
@@ -56,16 +57,26 @@ def test_only_categories_measured_for_the_same_area_are_read(tmp_path):
     assert read_edges(tmp_path, 4, CELLS, AREAS) == {}  # another number of cells
 
 
+def _npy(array) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
+    return gzip.compress(buffer.getvalue(), mtime=0)
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
         (EDGES_META_NAME, b"{not json"),
         (EDGES_META_NAME, b"[]"),
-        (EDGES_META_NAME, json.dumps({"cells": CELLS, "areas": "x"}).encode()),
+        (EDGES_META_NAME, json.dumps({"cells": CELLS, "areas": "x", "columns": []}).encode()),
+        (EDGES_META_NAME, json.dumps({"cells": CELLS, "areas": AREAS, "columns": 3}).encode()),
         (EDGES_NAME, b"\x1f\x8b garbage"),
-        (EDGES_NAME, gzip.compress(b"treffpunkt_m,beratung_m\n1,\n", mtime=0)),  # too short
-        (EDGES_NAME, gzip.compress(b"other\n1\n2\n3\n", mtime=0)),  # no such column
-        (EDGES_NAME, gzip.compress(b"treffpunkt_m,beratung_m\n1,\nx,\n3,\n", mtime=0)),
+        (EDGES_NAME, b"not even gzip"),
+        (EDGES_NAME, _npy(np.zeros((2, 2), dtype="<i4"))),  # too few cells
+        (EDGES_NAME, _npy(np.zeros((3, 2), dtype="<f8"))),  # another type
+        (EDGES_NAME, _npy(np.zeros((10**6, 2), dtype="<i4"))),  # far too many: not read
+        (EDGES_NAME, _npy(np.zeros((3, 2), dtype="<i4"))[:-12]),  # cut short
+        (EDGES_NAME, gzip.compress(b"\x93NUMPY\x01\x00" + b"v" * 100, mtime=0)),  # bad header
     ],
 )
 def test_broken_files_are_ignored_not_fatal(tmp_path, name, content):
@@ -76,7 +87,7 @@ def test_broken_files_are_ignored_not_fatal(tmp_path, name, content):
 
 def test_negative_distances_are_not_trusted(tmp_path):
     write_edges(tmp_path, {"treffpunkt": np.array([-5.0, 1.0, 2.0])}, CELLS, AREAS)
-    assert read_edges(tmp_path, 3, CELLS, AREAS) == {}
+    assert read_edges(tmp_path, 3, CELLS, AREAS) == {}  # -5 is below the "no data" mark
 
 
 def test_missing_files_are_measured(tmp_path):

@@ -14,12 +14,13 @@ import dataclasses
 import logging
 import threading
 import time
+from functools import cached_property
 
 import pandas as pd
 import sqlalchemy as sa
 from flask import Flask, current_app, request
 
-from geo.data import facilities_frame
+from geo.data import Datasets, facilities_frame
 from geo.facilities import FIELDS
 from geo.finder import build_finder_index, locate
 from geo.store.accounts import Account
@@ -46,9 +47,29 @@ _LOCK = threading.Lock()
 _SKIP_PREFIXES = ("/static/", "/basemap/", "/healthz")
 
 
+class Base:
+    """The committed facilities and tiers as loaded at start: what the store's changes are
+    laid over. Their text forms are made on first use (most processes never need them)."""
+
+    def __init__(self, data: Datasets) -> None:
+        self.tiers = data.tiers
+        self._facilities = data.facilities
+
+    @cached_property
+    def facilities(self) -> pd.DataFrame:
+        """The schema fields as text."""
+        frame = pd.DataFrame(self._facilities.drop(columns="geometry")).astype("string")
+        return frame[list(FIELDS)]
+
+    @cached_property
+    def rows(self) -> dict[str, dict]:
+        """Each facility's fields by id, unknown ones empty."""
+        return {r["id"]: r for r in self.facilities.fillna("").to_dict(orient="records")}
+
+
 def base_rows() -> dict[str, dict]:
     """The committed facilities by id (text fields), as loaded at start."""
-    return current_app.extensions["nk_base_rows"]
+    return current_app.extensions["nk_base"].rows
 
 
 def gemeinde_of(lat: float, lon: float) -> str | None:
@@ -122,12 +143,12 @@ def refresh(app: Flask, force: bool = False) -> bool:
             changed = overlay(conn)
             checked = list_checked(conn)
         data = app.extensions["nk_datasets"]
-        base = app.extensions["nk_base_facilities"]
-        rows = lay_over(base, changed)
+        base = app.extensions["nk_base"]
+        rows = lay_over(base.facilities, changed)
         new = dataclasses.replace(data, facilities=facilities_frame(rows))
         if checked != state.get("checked_lists", {}):  # tiers changed: the demand follows
             names = dict(zip(data.gemeinden["ags"], data.gemeinden["name"], strict=True))
-            tiers = with_checked_lists(app.extensions["nk_base_tiers"], checked, names)
+            tiers = with_checked_lists(base.tiers, checked, names)
             new = new.with_tiers(tiers)
             state["checked_lists"] = checked
         finder = build_finder_index(new)
@@ -142,13 +163,7 @@ def refresh(app: Flask, force: bool = False) -> bool:
 
 def init_app(app: Flask) -> None:
     """Keep the committed base aside, and check the store before requests."""
-    data = app.extensions["nk_datasets"]
-    base = pd.DataFrame(data.facilities.drop(columns="geometry")).astype("string")
-    app.extensions["nk_base_facilities"] = base[list(FIELDS)]
-    app.extensions["nk_base_tiers"] = data.tiers
-    app.extensions["nk_base_rows"] = {
-        r["id"]: r for r in base[list(FIELDS)].fillna("").to_dict(orient="records")
-    }
+    app.extensions["nk_base"] = Base(app.extensions["nk_datasets"])
 
     @app.before_request
     def _follow_the_store() -> None:
