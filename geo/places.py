@@ -280,7 +280,7 @@ def build_place_index(
         frame["kind"].map(KIND_RANK).to_numpy(dtype=float),
         frame["class_rank"].to_numpy(dtype=float),
         -frame["weight"].fillna(0).to_numpy(dtype=float),
-        np.arange(len(frame), dtype=float),  # then as listed: the gazetteer is sorted by name
+        np.arange(len(frame), dtype=float),  # then as listed: the gazetteer is in key (name) order
     ])  # fmt: skip
     return PlaceIndex(
         frame=frame,
