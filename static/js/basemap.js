@@ -1,8 +1,8 @@
 // The self-hosted street base map: the PMTiles archive of the app drawn by MapLibre GL inside
 // the Leaflet map (maplibre-gl-leaflet), in the calm style of static/basemap/style.json. The
 // archive is read with range requests from the app itself; nothing comes from another host.
-// Returns null (the page then shows outlines) when the archive is not installed or the
-// browser has no WebGL.
+// `available` says whether it can be drawn here (archive installed, WebGL); otherwise the page
+// shows outlines.
 (function () {
   "use strict";
   // "Straßenkarte: © OpenMapTiles © OpenStreetMap-Mitwirkende", the words from geo/i18n
@@ -19,8 +19,14 @@
     }
   }
 
+  // the archive is installed and this browser can draw it
+  function available(ds) {
+    return Boolean(ds.basemapUrl && window.maplibregl && L.maplibreGL && window.pmtiles && hasWebGL());
+  }
+
+  // Call on a visible map: MapLibre sizes its canvas from the container when it is created.
   function add(map, ds, onFail) {
-    if (!ds.basemapUrl || !window.maplibregl || !L.maplibreGL || !window.pmtiles || !hasWebGL()) return null;
+    if (!available(ds)) return null;
     maplibregl.setWorkerUrl(ds.basemapWorker);
     maplibregl.addProtocol("pmtiles", new pmtiles.Protocol().tile);
     const archive = new URL(ds.basemapUrl, window.location.href).href;
@@ -45,5 +51,5 @@
     return handle;
   }
 
-  window.nkBasemap = { add: add };
+  window.nkBasemap = { available: available, add: add };
 })();

@@ -19,9 +19,17 @@
     .fitBounds([[51.29, 6.65], [53.9, 11.6]]);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(ds.attribution);
-  const base = window.nkBasemap ? window.nkBasemap.add(map, ds, showOutlines) : null;
-  if (!base && ds.tileUrl) L.tileLayer(ds.tileUrl, { attribution: ds.tileAttribution, maxZoom: 18 }).addTo(map);
-  root.dataset.basemap = base ? "vector" : (ds.tileUrl ? "raster" : "none");
+  const vector = Boolean(window.nkBasemap && window.nkBasemap.available(ds));
+  if (!vector && ds.tileUrl) L.tileLayer(ds.tileUrl, { attribution: ds.tileAttribution, maxZoom: 18 }).addTo(map);
+  root.dataset.basemap = vector ? "vector" : (ds.tileUrl ? "raster" : "none");
+  let basemapAdded = false;
+  // The street map is created when the map is first seen: on a phone the map starts hidden,
+  // and MapLibre cannot size its canvas in a hidden container.
+  function showBasemap() {
+    if (!vector || basemapAdded) return;
+    basemapAdded = true;
+    window.nkBasemap.add(map, ds, showOutlines);
+  }
   const resultLayer = L.layerGroup().addTo(map);
   let here = null;
   let point = null;  // the chosen place: { lat, lon, label, q }
@@ -280,10 +288,19 @@
     if (!phone.matches) return;
     root.dataset.view = view;
     document.querySelectorAll(".view-switch button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === view)));
-    if (view === "map") map.invalidateSize();  // the map was hidden: let Leaflet measure it
+    if (view === "map") {
+      map.invalidateSize();  // the map was hidden: let Leaflet measure it
+      showBasemap();
+    }
   }
   document.querySelectorAll(".view-switch button").forEach((b) => b.addEventListener("click", () => setView(b.dataset.view)));
   setView("list");
+  phone.addEventListener("change", () => {  // turned to landscape or widened: both views show
+    if (!phone.matches) {
+      map.invalidateSize();
+      showBasemap();
+    }
+  });
 
   // ---- inputs ----------------------------------------------------------------------------
   function syncTypes() {
@@ -379,7 +396,8 @@
       toggle();
     }).catch(() => {});
   }
-  if (!base) showOutlines();
+  if (!vector) showOutlines();
+  if (!phone.matches) showBasemap();
   syncTypes();
   readUrl();
 })();
