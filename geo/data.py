@@ -148,7 +148,9 @@ class Datasets:
         areas = {c: _data_area(self.gemeinden, tiers, c) for c in CATEGORIES if c not in same}
         counts = {POPULATION: demand.population, AGE_U15: demand.u15, AGE_65PLUS: demand.a65plus}
         return dataclasses.replace(
-            self, tiers=tiers, demand=prepare_demand(demand.xy, counts, cell_tiers, areas, edges)
+            self,
+            tiers=tiers,
+            demand=prepare_demand(demand.xy, counts, cell_tiers, areas, edges, demand.tree),
         )
 
     def ags_with_data(self, category: str) -> frozenset[str]:

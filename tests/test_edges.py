@@ -142,5 +142,6 @@ def test_a_checked_list_keeps_the_measured_edges(committed):
     after = committed.with_tiers(tiers)
     for category, edges in committed.demand.edges_m.items():
         assert after.demand.edges_m[category] is edges
+    assert after.demand.tree is committed.demand.tree  # the cells did not move either
     emptied = committed.tiers[committed.tiers["category"] != "beratung"]
     assert np.isinf(committed.with_tiers(emptied).demand.edges_m["beratung"]).all()
