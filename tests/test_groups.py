@@ -7,20 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.groups import Grouping, group_sums, is_sorted, weighted_median
+from tests.test_coverage import brute_weighted_median
 
 rows_st = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 40), st.floats(0, 5e4)),
                    min_size=0, max_size=200)  # fmt: skip
-
-
-def brute_median(values, weights):
-    pairs = sorted((v, w) for v, w in zip(values, weights, strict=True) if w > 0)
-    half = sum(w for _, w in pairs) / 2
-    acc = 0.0
-    for v, w in pairs:
-        acc += w
-        if acc >= half:
-            return v
-    return np.nan
 
 
 @settings(max_examples=120, deadline=None)
@@ -38,7 +28,7 @@ def test_sums_and_medians_equal_brute_force_sorted_or_not(rows, sort):
     assert sums["one"].tolist() == np.bincount(codes, minlength=n).tolist()
     got = weighted_median(values, weights, codes, n)
     for g in range(n):
-        want = brute_median(values[codes == g], weights[codes == g])
+        want = brute_weighted_median(values[codes == g], weights[codes == g])
         assert (np.isnan(want) and np.isnan(got[g])) or got[g] == want
 
 
